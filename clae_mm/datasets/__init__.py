@@ -1,0 +1,7 @@
+import mmpretrain.datasets  # noqa: F401  (our child registry does not run the parent's imports)
+
+from .cifar import CIFAR10, CIFAR100
+from .fashion_mnist import FashionMNIST
+from .transforms import *  # noqa: F401,F403
+
+__all__ = ['CIFAR10', 'CIFAR100', 'FashionMNIST']

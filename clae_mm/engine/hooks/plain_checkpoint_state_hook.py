@@ -1,0 +1,61 @@
+import numpy as np
+from mmengine.hooks import Hook
+from mmengine.logging import HistoryBuffer
+
+from clae_mm.registry import HOOKS
+
+_BUFFER_TAG = '__history_buffer__'
+
+
+def to_plain(obj):
+    """numpy scalars and arrays to Python numbers and lists, recursively, and
+    mmengine's ``HistoryBuffer`` to a tagged dict: what is left needs no global
+    beyond torch's weights-only defaults to load."""
+    if isinstance(obj, HistoryBuffer):
+        log, count = obj.data
+        return {_BUFFER_TAG: True, 'log_history': np.asarray(log).tolist(),
+                'count_history': np.asarray(count).tolist(), 'max_length': obj.max_length}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, dict):
+        return {k: to_plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_plain(v) for v in obj)
+    return obj
+
+
+def from_plain(obj):
+    """Inverse of :func:`to_plain` for the history buffers."""
+    if isinstance(obj, dict):
+        if obj.get(_BUFFER_TAG):
+            return HistoryBuffer(obj['log_history'], obj['count_history'], obj['max_length'])
+        return {k: from_plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [from_plain(v) for v in obj]
+    return obj
+
+
+@HOOKS.register_module()
+class PlainCheckpointStateHook(Hook):
+    """Save the run's bookkeeping (message hub, meta) as plain Python data.
+
+    With torch >= 2.6, checkpoints load with ``weights_only=True``; mmengine
+    0.10.7 stores ``HistoryBuffer`` objects (whose state pickles
+    ``builtins.getattr``) and numpy scalars, so resuming fails. Rather than
+    allow-listing those globals, this hook writes them as lists and numbers
+    and rebuilds the buffers after loading: our checkpoints need no global
+    beyond torch's defaults, and nothing in them can run code.
+    """
+
+    priority = 'VERY_HIGH'
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        for key in ('message_hub', 'meta'):
+            if key in checkpoint:
+                checkpoint[key] = to_plain(checkpoint[key])
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if 'message_hub' in checkpoint:
+            checkpoint['message_hub'] = from_plain(checkpoint['message_hub'])

@@ -1,0 +1,3 @@
+from .clae_loss import CLAELoss
+
+__all__ = ['CLAELoss']

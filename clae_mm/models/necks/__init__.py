@@ -1,0 +1,3 @@
+from .contrastive_projection import ContrastiveProjection
+
+__all__ = ['ContrastiveProjection']

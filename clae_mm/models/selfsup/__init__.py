@@ -1,0 +1,3 @@
+from .clae import CLAE
+
+__all__ = ['CLAE']

@@ -1,0 +1,8 @@
+from .data_root import apply_data_root
+from .distributed import setup_cpu_distributed
+from .errors import CLAEError, DatasetNotFoundError
+from .setup_env import register_all_modules
+from .work_dir import check_work_dir_writable
+
+__all__ = ['apply_data_root', 'setup_cpu_distributed', 'CLAEError', 'DatasetNotFoundError',
+           'register_all_modules', 'check_work_dir_writable']

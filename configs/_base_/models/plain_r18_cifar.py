@@ -1,0 +1,8 @@
+# Plain (eq. 5): ResNet-18 (CIFAR stem) with dual BNs, a linear 512 -> 128
+# embedding, L2-normalised, temperature 0.1 (the authors' Plain/main.py).
+model = dict(
+    type='CLAE',
+    backbone=dict(type='DualBNResNet_CIFAR', depth=18),
+    neck=dict(type='ContrastiveProjection', in_channels=512, out_channels=128, num_layers=1),
+    head=dict(type='CLAELoss', method='plain', temperature=0.1),
+)

@@ -1,0 +1,5 @@
+# SimCLR schedule of the authors: Adam 3e-4, no weight decay, 100 epochs,
+# constant rate (SimCLR/model.py).
+optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=3e-4, weight_decay=0.0))
+param_scheduler = []
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100)
