@@ -41,7 +41,7 @@ class CLAE(BaseSelfSupervisor):
             'joint' (mmpretrain's SimCLR: one forward of the 2B stacked views).
         schedule (str): 'fast' (one adversarial forward for the attack, an
             input-only gradient, the clean x1 forward reused by both terms;
-            same losses, gradients and BN buffers as the authors) or
+            same losses, gradients and adversarial BN buffers as the authors) or
             'reference' (the authors' passes, for benchmarks and tests).
     """
 
@@ -97,8 +97,9 @@ class CLAE(BaseSelfSupervisor):
                                'backbone or set dual_bn=dict(adv_bn_momentum=0.01)')
 
         # The authors' Plain forwards the clean x1 a second time for L_adv; the
-        # fast schedule reuses z1 and makes its one forward update the clean
-        # BN statistics twice, as theirs did.
+        # fast schedule reuses z1 and lets its one forward count twice in the
+        # clean BN running statistics, as theirs did (in the order x1, x1, x2
+        # rather than x1, x2, x1: the buffers differ by O(momentum^2)).
         clean_updates = 2 if (adversary is not None and self.schedule == 'fast'
                               and self.head.method == 'plain') else 1
         z1, z2 = self._embed_views(view1, view2, clean_updates)

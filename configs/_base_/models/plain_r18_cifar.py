@@ -2,7 +2,9 @@
 # embedding, L2-normalised, temperature 0.1 (the authors' Plain/main.py).
 model = dict(
     type='CLAE',
-    backbone=dict(type='DualBNResNet_CIFAR', depth=18),
+    # PyTorch's default initialisation, as the authors' (no Kaiming fan-out,
+    # no zero-init residual: mmpretrain's defaults are a config key away).
+    backbone=dict(type='DualBNResNet_CIFAR', depth=18, zero_init_residual=False, init_cfg=None),
     neck=dict(type='ContrastiveProjection', in_channels=512, out_channels=128, num_layers=1),
     head=dict(type='CLAELoss', method='plain', temperature=0.1),
 )
