@@ -6,8 +6,9 @@ from mmpretrain.models.selfsup.base import BaseSelfSupervisor
 
 from clae_mm.models.utils.adversarial_augmentation import AdversarialAugmentation
 from clae_mm.models.utils.attacks import ATTACKS, STARTS_AT_VIEW, linf_projection
-from clae_mm.models.utils.dual_bn import (adversarial_bn, convert_dual_bn,
-                                         has_dual_bn, repeated_bn_update)
+from clae_mm.models.utils.dual_bn import (adversarial_bn, convert_dual_bn, has_dual_bn,
+                                         recorded_bn_batch_stats, repeated_bn_update,
+                                         replay_bn_update)
 from clae_mm.registry import MODELS
 
 VIEW_FORWARDS = ('per_view', 'joint')
@@ -41,7 +42,7 @@ class CLAE(BaseSelfSupervisor):
             'joint' (mmpretrain's SimCLR: one forward of the 2B stacked views).
         schedule (str): 'fast' (one adversarial forward for the attack, an
             input-only gradient, the clean x1 forward reused by both terms;
-            same losses, gradients and adversarial BN buffers as the authors) or
+            same losses, gradients and BN buffers as the authors) or
             'reference' (the authors' passes, for benchmarks and tests).
     """
 
@@ -96,13 +97,12 @@ class CLAE(BaseSelfSupervisor):
             raise RuntimeError('CLAE with eps > 0 needs dual BNs: use a DualBNResNet '
                                'backbone or set dual_bn=dict(adv_bn_momentum=0.01)')
 
-        # The authors' Plain forwards the clean x1 a second time for L_adv; the
-        # fast schedule reuses z1 and lets its one forward count twice in the
-        # clean BN running statistics, as theirs did (in the order x1, x1, x2
-        # rather than x1, x2, x1: the buffers differ by O(momentum^2)).
-        clean_updates = 2 if (adversary is not None and self.schedule == 'fast'
-                              and self.head.method == 'plain') else 1
-        z1, z2 = self._embed_views(view1, view2, clean_updates)
+        # The authors' Plain forwards the clean x1 a second time for L_adv
+        # (after x2); the fast schedule reuses z1 and replays x1's batch
+        # statistics into the clean BNs instead, so the buffers match theirs.
+        replay_x1 = (adversary is not None and self.schedule == 'fast'
+                     and self.head.method == 'plain' and self.view_forward == 'per_view')
+        z1, z2 = self._embed_views(view1, view2, replay_x1)
         losses = dict(loss_aug=self.head.loss(z1, z2))
         if adversary is None:
             return losses
@@ -115,13 +115,14 @@ class CLAE(BaseSelfSupervisor):
         losses.update(stats)
         return losses
 
-    def _embed_views(self, view1, view2, view1_bn_updates: int):
+    def _embed_views(self, view1, view2, replay_x1: bool = False):
         if self.view_forward == 'joint':
             z = self.embed(torch.cat([view1, view2]))[1]
             return z.chunk(2)
-        with repeated_bn_update(self, view1_bn_updates):
+        with recorded_bn_batch_stats(self) if replay_x1 else nullcontext([]) as x1_stats:
             z1 = self.embed(view1)[1]
         z2 = self.embed(view2)[1]
+        replay_bn_update(x1_stats)
         return z1, z2
 
     # ------------------------------------------------------------------ #

@@ -132,3 +132,38 @@ def clean_state_dict(state_dict: dict) -> dict:
             continue
         out[key.replace('.clean.', '.')] = value
     return out
+
+
+@contextmanager
+def recorded_bn_batch_stats(model: nn.Module):
+    """Record the batch mean and (unbiased) variance that every BatchNorm of
+    ``model`` uses in the train-mode forwards inside the block, so that
+    :func:`replay_bn_update` can later apply the same running-stat update
+    again without a second forward."""
+    records = []
+
+    def record(module, args):
+        x = args[0].detach()
+        dims = [0] + list(range(2, x.dim()))
+        records.append((module, x.mean(dims), x.var(dims, unbiased=True)))
+
+    handles = [m.register_forward_pre_hook(record) for m in model.modules()
+               if isinstance(m, _BatchNorm) and m.training and m.track_running_stats]
+    try:
+        yield records
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+@torch.no_grad()
+def replay_bn_update(records) -> None:
+    """Apply recorded batch statistics to the running statistics once more,
+    exactly as another train-mode forward of the same batch would."""
+    # Updated through ``.data``: autograd saved these buffers with the forward
+    # (train-mode BN backward never reads them) and checks their versions.
+    for module, mean, var in records:
+        module.num_batches_tracked.data.add_(1)
+        momentum = module.momentum if module.momentum is not None else 1.0 / float(module.num_batches_tracked)
+        module.running_mean.data.mul_(1 - momentum).add_(mean.to(module.running_mean.dtype), alpha=momentum)
+        module.running_var.data.mul_(1 - momentum).add_(var.to(module.running_var.dtype), alpha=momentum)

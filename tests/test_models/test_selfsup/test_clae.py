@@ -15,8 +15,8 @@ def grads(model):
 
 @pytest.mark.parametrize('method', METHODS)
 def test_fast_schedule_equals_the_authors_passes(method):
-    """Same L_aug, L_adv, adversarial images, parameter gradients and
-    adversarial-BN running statistics as the reference (the authors') schedule."""
+    """Same L_aug, L_adv, adversarial images, parameter gradients and BN
+    running statistics (both branches) as the reference (the authors') schedule."""
     torch.manual_seed(0)
     fast = tiny_clae(method, schedule='fast')
     reference = copy.deepcopy(fast)
@@ -46,11 +46,7 @@ def test_fast_schedule_equals_the_authors_passes(method):
     for key in gf:
         assert torch.allclose(gf[key], gr[key], atol=1e-5, rtol=1e-4), key
     for key in bf:
-        if method == 'plain' and '.clean.' in key:
-            # Same two updates with x1's statistics, in another order (x1, x1, x2).
-            assert torch.allclose(bf[key], br[key], atol=0.01 * float(br[key].abs().max())), key
-        else:
-            assert torch.allclose(bf[key], br[key], atol=1e-6), key
+        assert torch.allclose(bf[key], br[key], atol=1e-6), key
 
 
 def count_backbone_forwards(model):
