@@ -1,0 +1,109 @@
+import glob
+import json
+import os
+import os.path as osp
+import shutil
+
+import pytest
+import torch
+
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, run_tool
+
+
+def scalars(work_dir: str) -> list:
+    """The per-iteration records of MMEngine's LocalVisBackend."""
+    (path,) = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def train(config, work_dir, data_root, *options, check=True):
+    return run_tool('train.py', osp.join(REPO, config), '--work-dir', work_dir,
+                    '--data-root', data_root, '--cfg-options', *TINY_ENCODER, *TINY_LOADER,
+                    'randomness.seed=0', *options, check=check)
+
+
+def test_training_writes_checkpoints_and_logs_both_loss_terms(simclr_run):
+    assert osp.isfile(simclr_run['checkpoint'])
+    records = [r for r in scalars(simclr_run['work_dir']) if 'loss' in r]
+    assert len(records) == 10  # 40 images, batch 8, 2 epochs
+    assert all('loss_aug' in r and 'loss_adv' in r for r in records)
+    assert any('attack_gain' in r for r in records)
+    assert all(abs(r['loss'] - r['loss_aug'] - r['loss_adv']) < 1e-3 for r in records)
+
+
+def test_checkpoint_loads_with_weights_only(simclr_run):
+    checkpoint = torch.load(simclr_run['checkpoint'], weights_only=True)
+    assert checkpoint['meta']['iter'] == 10
+    assert any('.adversarial.' in key for key in checkpoint['state_dict'])
+
+
+def test_resume_continues_from_the_latest_checkpoint(simclr_run, tmp_path):
+    work_dir = str(tmp_path / 'resumed')
+    shutil.copytree(simclr_run['work_dir'], work_dir)
+    proc = train('configs/clae/simclr_r18_cifar10.py', work_dir, simclr_run['data_root'],
+                 'train_cfg.max_epochs=3', '--resume')
+    assert 'resumed epoch: 2, iter: 10' in proc.stdout + proc.stderr
+    checkpoint = torch.load(osp.join(work_dir, 'epoch_3.pth'), weights_only=True)
+    assert checkpoint['meta']['iter'] == 15
+    new_dir = max(glob.glob(osp.join(work_dir, '2*')), key=os.path.getmtime)
+    with open(glob.glob(osp.join(new_dir, 'vis_data', 'scalars.json'))[0]) as f:
+        records = [json.loads(line) for line in f]
+    assert [r['iter'] for r in records] == [11, 12, 13, 14, 15]
+    assert all(torch.isfinite(torch.tensor(r['loss'])) for r in records)
+
+
+@pytest.mark.parametrize('method', ['plain', 'uel'])
+def test_plain_and_uel_train_with_clae(method, cifar10_root, tmp_path):
+    train(f'configs/clae/{method}_r18_cifar10.py', str(tmp_path), cifar10_root,
+          'train_cfg.max_epochs=1', 'model.neck.in_channels=64')
+    records = [r for r in scalars(str(tmp_path)) if 'loss' in r]
+    assert len(records) == 5 and all('loss_adv' in r and 'loss_aug' in r for r in records)
+
+
+def test_eps0_reduces_exactly_to_the_baseline_config(cifar10_root, tmp_path):
+    """CLAE config with eps=0 and the baseline config: identical losses, step by step."""
+    train('configs/clae/simclr_r18_cifar10.py', str(tmp_path / 'eps0'), cifar10_root,
+          'train_cfg.max_epochs=1', 'default_hooks.adversarial.eps=0.0')
+    train('configs/clae/simclr_r18_cifar10_eps0.py', str(tmp_path / 'baseline'), cifar10_root,
+          'train_cfg.max_epochs=1')
+    ours = [r['loss'] for r in scalars(str(tmp_path / 'eps0')) if 'loss' in r]
+    theirs = [r['loss'] for r in scalars(str(tmp_path / 'baseline')) if 'loss' in r]
+    assert len(ours) == 5 and ours == theirs
+    assert all('loss_adv' not in r for r in scalars(str(tmp_path / 'eps0')))
+
+
+def test_dist_train_runs_two_cpu_processes(cifar10_root, tmp_path):
+    import subprocess
+    import sys
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable, PORT='29613')
+    proc = subprocess.run(
+        ['bash', osp.join(REPO, 'tools/dist_train.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
+         '2', '--work-dir', str(tmp_path), '--data-root', cifar10_root, '--cfg-options', *TINY_ENCODER,
+         'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0', 'train_cfg.max_epochs=1'],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = [r for r in scalars(str(tmp_path)) if 'loss' in r]
+    assert records and all('loss_adv' in r for r in records)
+    assert osp.isfile(osp.join(str(tmp_path), 'epoch_1.pth'))
+
+
+def test_missing_dataset_is_a_one_line_error(tmp_path):
+    proc = train('configs/clae/simclr_r18_cifar10.py', str(tmp_path / 'wd'), str(tmp_path / 'nothing'),
+                 check=False)
+    assert proc.returncode == 2
+    assert 'Traceback' not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: CIFAR10 not found under') and 'data_batch_1' in last
+    assert not glob.glob(osp.join(str(tmp_path / 'wd'), '*.pth'))
+
+
+def test_data_root_points_every_dataset_of_the_config():
+    from mmengine.config import Config
+
+    from clae_mm.utils import apply_data_root
+    cfg = Config.fromfile(osp.join(REPO, 'configs/clae/plain_r18_cifar100.py'))
+    count = apply_data_root(cfg, '/data/c100')
+    assert count >= 3
+    assert cfg.train_dataloader.dataset.data_root == '/data/c100'
+    assert cfg.eval_bank.data_root == cfg.eval_query.data_root == '/data/c100'

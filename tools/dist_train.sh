@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Distributed training with torchrun: bash tools/dist_train.sh CONFIG GPUS [ARGS...]
+# Multi-node: set NNODES, NODE_RANK, MASTER_ADDR and PORT in the environment.
+# On a machine without a GPU the processes train on the CPU with gloo.
+set -euo pipefail
+CONFIG=$1
+GPUS=$2
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+PYTHON=${PYTHON:-python}
+
+PYTHONPATH="$(dirname "$0")/..${PYTHONPATH:+:$PYTHONPATH}" \
+exec "$PYTHON" -m torch.distributed.run \
+    --nnodes="$NNODES" \
+    --node_rank="$NODE_RANK" \
+    --master_addr="$MASTER_ADDR" \
+    --nproc_per_node="$GPUS" \
+    --master_port="$PORT" \
+    "$(dirname "$0")/train.py" \
+    "$CONFIG" \
+    --launcher pytorch "${@:3}"
