@@ -86,7 +86,7 @@ def make_stanford_cars(root: str, devkit: bool = True):
     return root, {'train': 4, 'test': 4}
 
 
-def make_fgvc_aircraft(root: str, classes=('707-320', 'A300B4')):
+def make_fgvc_aircraft(root: str, classes=('707-320', '727-200')):
     data = osp.join(root, 'data')
     index = 1000000
     for split in ('train', 'val', 'test'):
