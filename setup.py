@@ -13,6 +13,7 @@ setup(
     description='Contrastive Learning with Adversarial Examples (NeurIPS 2020) '
     'as an OpenMMLab toolkit',
     packages=find_packages(include=['clae_mm', 'clae_mm.*']),
+    package_data={'clae_mm.datasets': ['meta/*.txt']},
     python_requires='>=3.9',
     install_requires=read_requirements('requirements/runtime.txt'),
     extras_require={

@@ -1,0 +1,4 @@
+# Fig. 5(c) baseline: SimCLR on CIFAR100 with a plain-BN ResNet-101 (eps 0).
+_base_ = './simclr_r101_cifar100.py'
+model = dict(backbone=dict(type='ResNet_CIFAR'))
+default_hooks = dict(adversarial=dict(eps=0.0))

@@ -1,0 +1,17 @@
+# Table 1: SimCLR + CLAE on tinyImageNet (eps 0.03, alpha 1, FGSM, adversarial BN momentum 0.01),
+# as the authors' SimCLR/run_tinyImagenet.sh: the ImageNet-style ResNet-18 (7x7 stride-2 stem,
+# max-pool; modules/resnet_BN_imagenet.py) on 224x224 crops, ImageNet mean/std, batch 128,
+# Adam 3e-4 for 100 epochs.
+# eps 0.07: --cfg-options default_hooks.adversarial.eps=0.07
+_base_ = [
+    '../_base_/models/simclr_r18_cifar.py',
+    '../_base_/datasets/tinyimagenet_simclr.py',
+    '../_base_/schedules/adam_100e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(backbone=dict(type='DualBNResNet'))
+# The probe of the authors' eval_lr.py on tinyImageNet: 200 epochs (batch 256, on the backbone).
+evaluation = dict(linear=dict(epochs=200))
+# A kNN pass over 110,000 images at 224x224 costs 10-20% of a training epoch and
+# the authors' tinyImageNet runs monitor none: every 10 epochs and after the last.
+default_hooks = dict(knn=dict(interval=10))

@@ -1,0 +1,17 @@
+# Table 2: linear probe of the ImageNet-100 CLAE encoder on Caltech-101 (train -> test):
+# tools/benchmarks/linear_eval.py configs/transfer/linear_probe/caltech101.py CHECKPOINT
+# The probe (evaluation.linear): Adam 3e-4, batch 256, 1000 epochs on the frozen 512-d backbone
+# feature, as the authors' SimCLR/eval_lr.py.
+# Images: shorter side 256, centre crop 224, no augmentation.
+_base_ = '../simclr_r18_imagenet100.py'
+transfer_pipeline = [
+    dict(type='LoadRGBImageFromFile'),
+    dict(type='ResizeEdge', scale=256, edge='short', backend='pillow', interpolation='bilinear'),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='PackInputs'),
+]
+eval_bank = dict(_delete_=True, type='Caltech101', data_root='data/caltech-101', split='train',
+                 pipeline=transfer_pipeline)
+eval_query = dict(_delete_=True, type='Caltech101', data_root='data/caltech-101', split='test',
+                  pipeline=transfer_pipeline)
+evaluation = dict(linear=dict(epochs=1000))
