@@ -1,0 +1,141 @@
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from torch import nn
+
+from clae_mm.evaluation.distributed_gather import gather_rows
+from clae_mm.evaluation.feature_extractor import (build_dataset, extract_features,
+                                                  frozen_eval_mode)
+from clae_mm.evaluation.linear_probe import evaluate_linear_probe
+from clae_mm.registry import HOOKS
+
+STATE_KEY = 'online_linear_probe'
+
+
+@HOOKS.register_module()
+class OnlineLinearProbeHook(Hook):
+    """A linear classifier trained alongside pre-training, as solo-learn's
+    online linear evaluation, that never touches the encoder.
+
+    After every training iteration the encoder, frozen (eval mode, clean BNs,
+    no gradient), embeds one view of the batch; the probe takes one Adam
+    step on those detached features and the batch labels (gathered over all
+    ranks, so every rank holds the same probe). Unlike solo-learn, which
+    reuses the training forward, this costs one extra forward without
+    gradients, but the encoder's parameters, gradients and BN statistics are
+    exactly those of a run without the hook. Logged: the probe loss and
+    accuracy per iteration (``train/online_probe_*``, in the training log
+    line), and each epoch ``online_linear/train_top1`` (over the epoch's
+    batches) and, every ``eval_interval`` epochs, ``online_linear/top1`` and
+    ``top5`` on the query (test) set. The probe and its optimiser are saved in
+    checkpoints and restored on resume.
+
+    Args:
+        stage (str): 'backbone' (default) or 'embedding'.
+        num_classes (int, optional): default: from the training set's classes.
+        lr, weight_decay: of the probe's Adam.
+        view (int): which view of a multi-view batch the probe sees.
+        eval_interval (int): epochs between test-set scores (0: never).
+        query (dict, optional): scored dataset config; default ``eval_query``.
+        batch_size, num_workers: of the test-set feature extraction.
+        seed (int): seed of the probe's initialisation.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self,
+                 stage: str = 'backbone',
+                 num_classes: Optional[int] = None,
+                 lr: float = 1e-3,
+                 weight_decay: float = 0.0,
+                 view: int = 0,
+                 eval_interval: int = 1,
+                 query: Optional[dict] = None,
+                 batch_size: int = 256,
+                 num_workers: int = 0,
+                 seed: int = 0):
+        self.stage = stage
+        self.num_classes = num_classes
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.view = view
+        self.eval_interval = eval_interval
+        self.query_cfg = query
+        self.batch_size = batch_size
+        self.num_workers = num_workers
+        self.seed = seed
+        self.classifier: Optional[nn.Linear] = None
+        self.optimizer = None
+        self._loaded_state = None
+        self._correct = self._seen = 0
+
+    @staticmethod
+    def _model(runner):
+        return runner.model.module if is_model_wrapper(runner.model) else runner.model
+
+    def before_train(self, runner) -> None:
+        if self.num_classes is None:
+            self.num_classes = len(runner.train_dataloader.dataset.metainfo['classes'])
+        query = self.query_cfg if self.query_cfg is not None else runner.cfg.get('eval_query')
+        self.query = build_dataset(query) if query is not None and self.eval_interval else None
+
+    def _build(self, feature_dim: int, device) -> None:
+        with torch.random.fork_rng(devices=[]):  # the run's random stream is left as it was
+            torch.manual_seed(self.seed)
+            self.classifier = nn.Linear(feature_dim, self.num_classes).to(device)
+        self.optimizer = torch.optim.Adam(self.classifier.parameters(), lr=self.lr,
+                                          weight_decay=self.weight_decay)
+        if self._loaded_state is not None:
+            self.classifier.load_state_dict(self._loaded_state['classifier'])
+            self.optimizer.load_state_dict(self._loaded_state['optimizer'])
+            self._loaded_state = None
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        model = self._model(runner)
+        with frozen_eval_mode(model):
+            data = model.data_preprocessor(data_batch, training=False)
+            inputs = data['inputs']
+            view = inputs[self.view] if isinstance(inputs, (list, tuple)) else inputs
+            feats = model.extract_feat(view, stage=self.stage).float()
+            labels = torch.cat([s.gt_label for s in data['data_samples']]).to(feats.device)
+        feats, labels = gather_rows(feats), gather_rows(labels.long())
+        if self.classifier is None:
+            self._build(feats.shape[1], feats.device)
+        logits = self.classifier(feats)
+        loss = F.cross_entropy(logits, labels)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        correct = (logits.argmax(1) == labels).sum().item()
+        self._correct += correct
+        self._seen += labels.numel()
+        runner.message_hub.update_scalar('train/online_probe_loss', loss.item())
+        runner.message_hub.update_scalar('train/online_probe_top1',
+                                         100.0 * correct / labels.numel())
+
+    def after_train_epoch(self, runner) -> None:
+        if self.classifier is None:
+            return
+        scalars = {'online_linear/train_top1': 100.0 * self._correct / max(self._seen, 1)}
+        self._correct = self._seen = 0
+        if self.query is not None and (self.every_n_epochs(runner, self.eval_interval)
+                                       or self.is_last_train_epoch(runner)):
+            feats, labels = extract_features(self._model(runner), self.query, self.stage,
+                                             self.batch_size, self.num_workers)
+            test = evaluate_linear_probe(self.classifier, feats, labels)
+            scalars.update({'online_linear/top1': test['top1'], 'online_linear/top5': test['top5']})
+        runner.message_hub.update_scalars(scalars)
+        runner.visualizer.add_scalars(scalars, step=runner.epoch + 1)
+        runner.logger.info(f'online linear probe ({self.stage}) epoch {runner.epoch + 1}: ' +
+                           '  '.join(f'{k.split("/")[1]}: {v:.2f}' for k, v in scalars.items()))
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self.classifier is not None:
+            checkpoint[STATE_KEY] = dict(classifier=self.classifier.state_dict(),
+                                         optimizer=self.optimizer.state_dict())
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        self._loaded_state = checkpoint.get(STATE_KEY)

@@ -1,0 +1,59 @@
+"""JSON result files of the benchmark tools, read back by summarize_results."""
+import glob
+import json
+import os
+import os.path as osp
+from typing import Iterable, List
+
+RESULT_TYPES = ('knn_eval', 'linear_eval')
+
+
+def describe_run(cfg, checkpoint: dict) -> dict:
+    """What was trained and on what it is scored: method, eps (0 when no
+    adversary runs), the evaluation dataset (the kNN bank / probe training
+    set), the pre-training dataset (they differ for transfer), and the
+    training seed and epoch recorded in the checkpoint's meta."""
+    meta = checkpoint.get('meta') or {}
+    adversarial = (cfg.get('default_hooks') or {}).get('adversarial') or {}
+    eps = float(adversarial.get('eps', 0.0)) if adversarial.get('alpha', 1.0) else 0.0
+    pretrain_dataset = ((cfg.get('train_dataloader') or {}).get('dataset') or {}).get('type')
+    dataset = (cfg.get('eval_bank') or {}).get('type') or pretrain_dataset
+    return dict(method=(cfg.model.get('head') or {}).get('method'), eps=eps, dataset=dataset,
+                pretrain_dataset=pretrain_dataset, seed=meta.get('seed'), epoch=meta.get('epoch'))
+
+
+def write_result(path: str, result: dict) -> None:
+    if result.get('result_type') not in RESULT_TYPES:
+        raise ValueError(f'result_type must be one of {RESULT_TYPES}')
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(result, f, indent=2)
+        f.write('\n')
+
+
+def find_result_files(roots: Iterable[str]) -> List[str]:
+    """Every ``*.json`` under the given work dirs (or the files themselves)."""
+    paths = []
+    for root in roots:
+        if osp.isfile(root):
+            paths.append(root)
+        else:
+            paths.extend(glob.glob(osp.join(root, '**', '*.json'), recursive=True))
+    return sorted(set(paths))
+
+
+def load_results(roots: Iterable[str]) -> List[dict]:
+    """The benchmark results (files with a known ``result_type``) found under
+    ``roots``; other JSON files (logs, scalars) are skipped. Each result gets
+    its file name as ``result_file``."""
+    results = []
+    for path in find_result_files(roots):
+        try:
+            with open(path) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get('result_type') in RESULT_TYPES:
+            data['result_file'] = path
+            results.append(data)
+    return results

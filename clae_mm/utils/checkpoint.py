@@ -1,0 +1,110 @@
+"""Strict loading of a trained encoder for evaluation: a key mismatch stops
+the tool instead of silently scoring a randomly initialised network."""
+from typing import List, Optional, Sequence, Union
+
+from mmengine.config import Config, DictAction
+from torch import nn
+
+from .data_root import apply_data_root
+from .errors import CLAEError
+from .safe_load import safe_load_checkpoint
+
+MAX_KEYS_SHOWN = 8
+
+
+def _show(keys: Sequence[str]) -> str:
+    keys = sorted(keys)
+    shown = ', '.join(keys[:MAX_KEYS_SHOWN])
+    return shown + (f' ... ({len(keys)} in all)' if len(keys) > MAX_KEYS_SHOWN else '')
+
+
+def _prefix_hint(missing: List[str], unexpected: List[str]) -> str:
+    """Names the prefix (``'backbone.'``, ``'module.'``) when checkpoint keys
+    are the model's keys with a prefix added or removed."""
+    for wanted in sorted(missing):
+        for found in sorted(unexpected):
+            if found.endswith(wanted) and found != wanted:
+                return f" (checkpoint keys carry an extra prefix {found[:-len(wanted)]!r})"
+            if wanted.endswith(found) and found != wanted:
+                return f" (checkpoint keys lack the prefix {wanted[:-len(found)]!r})"
+    return ''
+
+
+def load_checkpoint_strict(model: nn.Module, path: str, map_location='cpu') -> dict:
+    """Load ``path`` (an mmengine checkpoint or a bare state dict) into
+    ``model`` with ``torch.load(weights_only=True)`` (``safe_load_checkpoint``);
+    the state dict's keys and shapes must match the model's exactly.
+
+    Raises:
+        CLAEError: the file is missing or not plain data, or keys are missing,
+            unexpected or of another shape (the message lists them).
+
+    Returns:
+        The loaded checkpoint dict (``meta``, ``message_hub`` ... included).
+    """
+    checkpoint = safe_load_checkpoint(path, map_location=map_location)
+    if not isinstance(checkpoint, dict):
+        raise CLAEError(f'checkpoint {path} holds a {type(checkpoint).__name__}, not a state dict')
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    expected = model.state_dict()
+    missing = [key for key in expected if key not in state_dict]
+    unexpected = [key for key in state_dict if key not in expected]
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f'missing keys: {_show(missing)}')
+        if unexpected:
+            parts.append(f'unexpected keys: {_show(unexpected)}')
+        raise CLAEError(f'checkpoint {path} does not match the model'
+                        f'{_prefix_hint(missing, unexpected)}: {"; ".join(parts)}; '
+                        'evaluate it with the config it was trained with')
+    wrong_shape = [f'{key} {tuple(state_dict[key].shape)} vs {tuple(value.shape)}'
+                   for key, value in expected.items()
+                   if hasattr(state_dict[key], 'shape') and state_dict[key].shape != value.shape]
+    if wrong_shape:
+        raise CLAEError(f'checkpoint {path} has tensors of other shapes (checkpoint vs model): '
+                        f'{_show(wrong_shape)}; evaluate it with the config it was trained with')
+    model.load_state_dict(state_dict, strict=True)
+    return checkpoint
+
+
+def _as_options(cfg_options: Union[None, dict, Sequence[str]]) -> dict:
+    """``--cfg-options`` as a dict: a dict as is, or 'key=value' strings parsed
+    as mmengine's ``DictAction`` parses the command line."""
+    if cfg_options is None:
+        return {}
+    if isinstance(cfg_options, dict):
+        return dict(cfg_options)
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *cfg_options]).cfg_options or {}
+
+
+def build_model_from_checkpoint(config: Union[str, Config],
+                                checkpoint: str,
+                                cfg_options: Union[None, dict, Sequence[str]] = None,
+                                data_root: Optional[str] = None,
+                                return_checkpoint: bool = False):
+    """Build the config's model (with its top-level ``data_preprocessor``, as
+    the Runner does) and load ``checkpoint`` strictly.
+
+    Returns:
+        ``(model in eval mode on the CPU, cfg)``, and the loaded checkpoint
+        dict (``meta`` with epoch and seed, ``message_hub`` ...) as a third
+        item when ``return_checkpoint``.
+    """
+    from clae_mm.registry import MODELS
+    from .setup_env import register_all_modules
+    register_all_modules()
+    cfg = Config.fromfile(config) if isinstance(config, str) else config.copy()
+    cfg.merge_from_dict(_as_options(cfg_options))
+    if data_root:
+        apply_data_root(cfg, data_root)
+    model_cfg = cfg.model.copy()
+    if cfg.get('data_preprocessor') is not None:
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(model_cfg)
+    loaded = load_checkpoint_strict(model, checkpoint)
+    model.eval()
+    return (model, cfg, loaded) if return_checkpoint else (model, cfg)

@@ -1,0 +1,109 @@
+import importlib.util
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tests.conftest import REPO, TINY_ENCODER
+from tests.data_utils import make_cifar
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(
+        f'{name}_tool', osp.join(REPO, 'tools', 'benchmarks', f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def knn_tool():
+    return load_tool('knn_eval')
+
+
+def knn_eval(tool, run, out, *extra, checkpoint=None, config=None):
+    return tool.main([config or run['config'], checkpoint or run['checkpoint'],
+                      '--data-root', run['data_root'], '--cfg-options', *TINY_ENCODER,
+                      '--out', str(out), '--num-workers', '0', '--no-progress', *extra])
+
+
+def online_history(checkpoint):
+    state = torch.load(checkpoint, weights_only=True)
+    return {e['step']: e for e in state['message_hub']['runtime_info']['knn/history']}
+
+
+def test_tool_scores_a_trained_checkpoint_as_the_online_hook_did(knn_tool, simclr_run, tmp_path):
+    assert knn_eval(knn_tool, simclr_run, tmp_path / 'knn.json') == 0
+    with open(tmp_path / 'knn.json') as f:
+        result = json.load(f)
+    assert result['result_type'] == 'knn_eval'
+    assert result['checkpoint'] == simclr_run['checkpoint']
+    assert result['config'] == simclr_run['config']
+    assert (result['method'], result['eps'], result['dataset'], result['pretrain_dataset']) == \
+        ('simclr', 0.03, 'CIFAR10', 'CIFAR10')
+    assert (result['seed'], result['epoch']) == (0, 2)
+    # SimCLR: the projection output with sigma 0.5 (the authors' eval_knn.py).
+    assert (result['feature'], result['k'], result['sigma']) == ('embedding', 200, 0.5)
+    assert (result['num_bank'], result['num_query']) == (40, 8)  # no image dropped or repeated
+    assert result['wall_time_s'] > 0
+
+    history = online_history(simclr_run['checkpoint'])  # written by KNNEvalHook in training
+    assert sorted(history) == [1, 2]
+    last = result['last_epoch']
+    assert (last['epoch'], last['top1'], last['top5']) == \
+        (2, history[2]['knn/top1'], history[2]['knn/top5'])
+    best = result['best_over_epochs']
+    assert best['top1'] == max(e['knn/top1'] for e in history.values())
+    assert 'test set' in best['selected_on']
+
+
+def test_work_dir_scores_every_saved_epoch(knn_tool, simclr_run, tmp_path):
+    out = tmp_path / 'all.json'
+    assert knn_eval(knn_tool, simclr_run, out, '--val-fraction', '0.25',
+                    checkpoint=simclr_run['work_dir']) == 0
+    with open(out) as f:
+        result = json.load(f)
+    assert [e['epoch'] for e in result['epochs']] == [1, 2]
+    assert all(e['source'] == 'this tool' and e['val_top1'] is not None for e in result['epochs'])
+    assert result['num_bank'] == 30 and result['num_val'] == 10
+    assert result['val_selected']['val_top1'] == max(e['val_top1'] for e in result['epochs'])
+
+
+def test_checkpoint_of_another_architecture_stops_the_tool(knn_tool, simclr_run, tmp_path, capsys):
+    """The eps=0 baseline config has plain BNs: the dual-BN checkpoint must not
+    be scored with half of its keys missing."""
+    config = osp.join(REPO, 'configs/clae/simclr_r18_cifar10_eps0.py')
+    assert knn_eval(knn_tool, simclr_run, tmp_path / 'x.json', config=config) == 2
+    error = capsys.readouterr().err
+    assert error.startswith('error: checkpoint') and 'missing keys' in error
+    assert 'unexpected keys' in error and '.clean.' in error
+    assert not osp.exists(tmp_path / 'x.json')
+
+
+def test_two_processes_score_exactly_as_one(knn_tool, simclr_run, tmp_path):
+    """45 train / 9 test images on 2 ranks: every image once (no sampler
+    padding), same scores as one process; the validation split, which
+    indexes the gathered bank, must match too."""
+    run = dict(simclr_run, data_root=make_cifar(str(tmp_path / 'odd'), num_per_file=9))
+    assert knn_eval(knn_tool, run, tmp_path / 'one.json', '--val-fraction', '0.2') == 0
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHONPATH=REPO, OMP_NUM_THREADS='1')
+    proc = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
+         osp.join(REPO, 'tools/benchmarks/knn_eval.py'), run['config'], run['checkpoint'],
+         '--data-root', run['data_root'], '--cfg-options', *TINY_ENCODER,
+         '--out', str(tmp_path / 'two.json'), '--num-workers', '0', '--no-progress',
+         '--val-fraction', '0.2', '--launcher', 'pytorch'],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    with open(tmp_path / 'one.json') as f:
+        one = json.load(f)
+    with open(tmp_path / 'two.json') as f:
+        two = json.load(f)
+    assert (one['world_size'], two['world_size']) == (1, 2)
+    assert (two['num_bank'], two['num_val'], two['num_query']) == (36, 9, 9)
+    for key in ('top1', 'top5', 'val_top1'):
+        assert two['last_epoch'][key] == one['last_epoch'][key]

@@ -1,0 +1,149 @@
+"""kNN accuracy (k=200, Wu et al.'s weighted vote) of a trained checkpoint.
+
+    python tools/benchmarks/knn_eval.py CONFIG CHECKPOINT [--k 200] [--sigma S]
+        [--feature backbone|embedding] [--out FILE] [--data-root DIR] [--cfg-options ...]
+
+CHECKPOINT is an ``epoch_N.pth`` file, or a work dir: then every
+``epoch_N.pth`` in it is scored and the best epoch is reported too, labelled
+as selected on the test set. The bank is the full train set, the full test
+set is scored; with ``--launcher pytorch`` (torchrun) each process embeds a
+shard and the result equals the one-process result. Writes a JSON result
+(default: beside the checkpoint) that tools/analysis/summarize_results.py reads.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+import time
+
+from mmengine.config import DictAction
+from mmengine.dist import get_dist_info
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
+from clae_mm.evaluation.feature_extractor import build_dataset  # noqa: E402
+from clae_mm.evaluation.knn_evaluation import evaluate_knn  # noqa: E402
+from clae_mm.evaluation.result_file import describe_run, write_result  # noqa: E402
+from clae_mm.evaluation.tool_support import (default_device, default_output,  # noqa: E402
+                                             init_distributed, list_checkpoints)
+from clae_mm.utils import CLAEError, register_all_modules  # noqa: E402
+from clae_mm.utils.checkpoint import (build_model_from_checkpoint,  # noqa: E402
+                                      load_checkpoint_strict)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='kNN evaluation of a clae_mm checkpoint')
+    parser.add_argument('config', help='the config the checkpoint was trained with')
+    parser.add_argument('checkpoint', help='an epoch_N.pth file, or a work dir (every epoch)')
+    parser.add_argument('--k', type=int,
+                        help='neighbours (default: evaluation.knn of the config, 200)')
+    parser.add_argument('--sigma', type=float, help='temperature of the vote weights exp(s/sigma)')
+    parser.add_argument('--feature', choices=['backbone', 'embedding', 'pixels'],
+                        help="'embedding' (the normalised neck output: Plain/UEL embedding, "
+                        "SimCLR projection), 'backbone' (pooled ResNet feature) or 'pixels' "
+                        '(the normalised input image: the raw-pixel floor)')
+    parser.add_argument('--out', help='JSON result file (default: beside the checkpoint)')
+    parser.add_argument('--data-root', help='point the bank and query datasets at this directory')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings in the config, key=value')
+    parser.add_argument('--val-fraction', type=float, default=0.0,
+                        help='hold this part of the train set out of the bank as a validation '
+                        'set and also report the test score of the epoch chosen on it')
+    parser.add_argument('--seed', type=int, default=0, help='seed of the validation split')
+    parser.add_argument('--batch-size', type=int, default=256, help='feature extraction batch')
+    parser.add_argument('--num-workers', type=int, default=2, help='data loading workers')
+    parser.add_argument('--chunk-size', type=int, default=1024, help='queries per similarity block')
+    parser.add_argument('--device', help='cpu, cuda or cuda:N (default: the GPU if any)')
+    parser.add_argument('--no-progress', action='store_true', help='hide progress bars')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def online_history(checkpoint: dict, settings: dict, args, sizes: dict) -> list:
+    """The KNNEvalHook's scores saved in the checkpoint, when they were made
+    with the same feature, k, sigma, split and data sizes as this run."""
+    runtime_info = (checkpoint.get('message_hub') or {}).get('runtime_info') or {}
+    history = runtime_info.get('knn/history') or []
+    same = [e for e in history if e.get('by_epoch', True)
+            and all(e.get(key) == value for key, value in settings.items())
+            and e.get('val_fraction', 0.0) == args.val_fraction
+            and (not args.val_fraction or e.get('split_seed') == args.seed)
+            and e.get('num_bank') == sizes['num_bank'] and e.get('num_query') == sizes['num_query']]
+    return [dict(epoch=e['step'], top1=e['knn/top1'], top5=e['knn/top5'],
+                 val_top1=e.get('knn/val_top1'), source='KNNEvalHook history in the checkpoint')
+            for e in same]
+
+
+def run(args) -> dict:
+    started = time.time()
+    checkpoints = list_checkpoints(args.checkpoint)
+    model, cfg, loaded = build_model_from_checkpoint(
+        args.config, checkpoints[-1], args.cfg_options, args.data_root, return_checkpoint=True)
+    init_distributed(cfg, args.launcher)
+    device = args.device or default_device()
+    model.to(device)
+    settings = evaluation_settings(cfg, 'knn', stage=args.feature, k=args.k, sigma=args.sigma)
+    if cfg.get('eval_bank') is None or cfg.get('eval_query') is None:
+        raise CLAEError(f'{args.config} defines no eval_bank / eval_query datasets; '
+                        'use a config built on configs/_base_/datasets')
+    bank, query = build_dataset(cfg.eval_bank), build_dataset(cfg.eval_query)
+    evaluated = []
+    for path in checkpoints:  # a single checkpoint is loaded already
+        loaded_here = load_checkpoint_strict(model, path) if len(checkpoints) > 1 else loaded
+        result = evaluate_knn(model, bank, query, chunk_size=args.chunk_size,
+                              batch_size=args.batch_size, num_workers=args.num_workers,
+                              val_fraction=args.val_fraction, seed=args.seed,
+                              progress=not args.no_progress, **settings)
+        evaluated.append(dict(epoch=describe_run(cfg, loaded_here)['epoch'],
+                              checkpoint=osp.abspath(path), **result['test'],
+                              val_top1=(result['val'] or {}).get('top1'), source='this tool'))
+    sizes = {key: result[key] for key in ('num_bank', 'num_query', 'num_val', 'num_classes',
+                                          'feature_dim')}
+    known = {e['epoch']: e for e in online_history(loaded, settings, args, sizes)}
+    known.update({e['epoch']: e for e in evaluated})
+    epochs = [known[epoch] for epoch in sorted(known, key=lambda x: -1 if x is None else x)]
+    last = evaluated[-1]
+    best = None
+    if len(epochs) > 1:
+        best = dict(max(epochs, key=lambda e: e['top1']),
+                    selected_on='test set (as the authors report)')
+    with_val = [e for e in epochs if e.get('val_top1') is not None]
+    val_selected = dict(max(with_val, key=lambda e: e['val_top1']),
+                        selected_on='validation split of the train set') if with_val else None
+    return dict(result_type='knn_eval', config=osp.abspath(args.config),
+                checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
+                feature=settings['stage'], k=settings['k'], sigma=settings['sigma'],
+                chunk_size=args.chunk_size,
+                val_fraction=args.val_fraction, split_seed=args.seed, **sizes,
+                last_epoch=last, best_over_epochs=best, val_selected=val_selected, epochs=epochs,
+                world_size=get_dist_info()[1], device=str(device),
+                wall_time_s=round(time.time() - started, 3))
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    register_all_modules()
+    try:
+        result = run(args)
+    except CLAEError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 2
+    if get_dist_info()[0] == 0:
+        out = args.out or default_output(args.checkpoint, 'knn_eval')
+        write_result(out, result)
+        last = result['last_epoch']
+        print(f"kNN ({result['feature']}, k={result['k']}, sigma={result['sigma']}) "
+              f"epoch {last['epoch']}: top1 {last['top1']:.2f} top5 {last['top5']:.2f}"
+              + (f"; best over epochs (selected on the test set): top1 "
+                 f"{result['best_over_epochs']['top1']:.2f} at epoch "
+                 f"{result['best_over_epochs']['epoch']}" if result['best_over_epochs'] else '')
+              + f'\nresult written to {out}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Linear-probe (logistic regression) accuracy of a trained checkpoint.
+
+    python tools/benchmarks/linear_eval.py CONFIG CHECKPOINT [--epochs 1000]
+        [--batch-size N] [--lr 3e-4] [--out FILE] [--data-root DIR] [--cfg-options ...]
+
+The frozen encoder (clean BNs, eval mode, no augmentation) embeds the train
+and test sets once; the probe is trained on those cached features (Adam,
+the paper's 1000 epochs take minutes). Reported: the probe's last epoch and,
+labelled as selected on the test set, its best epoch (what the authors
+report); with --val-fraction also the epoch chosen on a validation split of
+the train set. Writes a JSON result (default: beside the checkpoint).
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+import time
+
+from mmengine.config import DictAction
+from mmengine.dist import get_dist_info
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
+from clae_mm.evaluation.linear_evaluation import evaluate_linear  # noqa: E402
+from clae_mm.evaluation.result_file import describe_run, write_result  # noqa: E402
+from clae_mm.evaluation.tool_support import (default_device, default_output,  # noqa: E402
+                                             init_distributed)
+from clae_mm.utils import CLAEError, register_all_modules  # noqa: E402
+from clae_mm.utils.checkpoint import build_model_from_checkpoint  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Linear-probe evaluation of a clae_mm checkpoint')
+    parser.add_argument('config', help='the config the checkpoint was trained with')
+    parser.add_argument('checkpoint', help='an epoch_N.pth file')
+    parser.add_argument('--epochs', type=int,
+                        help='probe epochs (default: evaluation.linear of the config, 1000)')
+    parser.add_argument('--batch-size', type=int, help='probe batch (SimCLR 256, Plain/UEL 128)')
+    parser.add_argument('--lr', type=float, help='Adam learning rate (3e-4)')
+    parser.add_argument('--weight-decay', type=float, help='Adam weight decay (0)')
+    parser.add_argument('--feature', choices=['backbone', 'embedding', 'pixels'],
+                        help="probed feature (SimCLR: 'backbone', Plain/UEL: 'embedding')")
+    parser.add_argument('--out', help='JSON result file (default: beside the checkpoint)')
+    parser.add_argument('--data-root', help='point the train and test datasets at this directory')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings in the config, key=value')
+    parser.add_argument('--val-fraction', type=float, default=0.0,
+                        help='hold this part of the train set out for choosing the probe epoch')
+    parser.add_argument('--eval-interval', type=int, default=1,
+                        help='score the test set every this many probe epochs')
+    parser.add_argument('--seed', type=int, default=0, help='seed of the probe and the split')
+    parser.add_argument('--extract-batch-size', type=int, default=256,
+                        help='feature extraction batch')
+    parser.add_argument('--num-workers', type=int, default=2, help='data loading workers')
+    parser.add_argument('--device', help='cpu, cuda or cuda:N (default: the GPU if any)')
+    parser.add_argument('--no-history', action='store_true',
+                        help='leave the per-epoch scores out of the JSON')
+    parser.add_argument('--no-progress', action='store_true', help='hide progress bars')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def run(args) -> dict:
+    started = time.time()
+    model, cfg, loaded = build_model_from_checkpoint(
+        args.config, args.checkpoint, args.cfg_options, args.data_root, return_checkpoint=True)
+    init_distributed(cfg, args.launcher)
+    device = args.device or default_device()
+    model.to(device)
+    settings = evaluation_settings(cfg, 'linear', stage=args.feature, epochs=args.epochs,
+                                   batch_size=args.batch_size, lr=args.lr,
+                                   weight_decay=args.weight_decay)
+    if cfg.get('eval_bank') is None or cfg.get('eval_query') is None:
+        raise CLAEError(f'{args.config} defines no eval_bank / eval_query datasets; '
+                        'use a config built on configs/_base_/datasets')
+    result = evaluate_linear(model, cfg.eval_bank, cfg.eval_query, val_fraction=args.val_fraction,
+                             eval_interval=args.eval_interval, seed=args.seed,
+                             extract_batch_size=args.extract_batch_size,
+                             num_workers=args.num_workers, progress=not args.no_progress,
+                             **settings)
+    history = result.pop('history')
+
+    def flat(entry, selected_on=None):
+        if entry is None:
+            return None
+        out = dict(epoch=entry['epoch'], **entry['test'])
+        if entry.get('val') is not None:
+            out['val_top1'] = entry['val']['top1']
+        if selected_on:
+            out['selected_on'] = selected_on
+        return out
+
+    probe = dict(optimizer='Adam', epochs=settings['epochs'], batch_size=settings['batch_size'],
+                 lr=settings['lr'], weight_decay=settings['weight_decay'], seed=args.seed,
+                 eval_interval=args.eval_interval, val_fraction=args.val_fraction)
+    return dict(result_type='linear_eval', config=osp.abspath(args.config),
+                checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
+                feature=settings['stage'], probe=probe,
+                **{key: result[key] for key in ('num_train', 'num_test', 'num_val', 'num_classes',
+                                                'feature_dim')},
+                last_epoch=flat(result['last_epoch']),
+                best_over_epochs=flat(result['best_over_epochs'],
+                                      'test set (as the authors report)'),
+                val_selected=flat(result['val_selected'], 'validation split of the train set'),
+                history=None if args.no_history else [flat(entry) for entry in history],
+                world_size=get_dist_info()[1], device=str(device),
+                wall_time_s=round(time.time() - started, 3))
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    register_all_modules()
+    try:
+        result = run(args)
+    except CLAEError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 2
+    if get_dist_info()[0] == 0:
+        out = args.out or default_output(args.checkpoint, 'linear_eval')
+        write_result(out, result)
+        last, best = result['last_epoch'], result['best_over_epochs']
+        print(f"linear probe ({result['feature']}, {result['probe']['epochs']} epochs): last epoch "
+              f"top1 {last['top1']:.2f} top5 {last['top5']:.2f}; best over probe epochs (selected "
+              f"on the test set): top1 {best['top1']:.2f} at epoch {best['epoch']}"
+              + (f"; selected on the validation split: top1 {result['val_selected']['top1']:.2f} "
+                 f"at epoch {result['val_selected']['epoch']}" if result['val_selected'] else '')
+              + f'\nresult written to {out}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

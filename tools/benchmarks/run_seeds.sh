@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Train CONFIG with N seeds (0..N-1), evaluate each run with the kNN and the
+# linear probe, and print the mean +- std table:
+#
+#   bash tools/benchmarks/run_seeds.sh CONFIG N [GPUS]
+#
+# Each seed trains in $WORK_ROOT/seed_<s> (default WORK_ROOT:
+# work_dirs/<config name>), with torchrun when GPUS > 1. Environment:
+#   WORK_ROOT     where the seed runs go
+#   DATA_ROOT     passed as --data-root to every step
+#   CFG_OPTIONS   extra --cfg-options for training and evaluation (one string)
+#   PROBE_ARGS    extra arguments of linear_eval.py (e.g. "--epochs 200")
+#   PYTHON        the interpreter (default: python)
+set -euo pipefail
+if [ $# -lt 2 ]; then
+    echo "usage: bash $0 CONFIG N [GPUS]" >&2
+    exit 2
+fi
+CONFIG=$1
+N=$2
+GPUS=${3:-1}
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TOOLS="$(dirname "$HERE")"
+PYTHON=${PYTHON:-python}
+NAME="$(basename "${CONFIG%.py}")"
+WORK_ROOT=${WORK_ROOT:-work_dirs/$NAME}
+PORT=${PORT:-29500}
+export PYTHONPATH="$(dirname "$TOOLS")${PYTHONPATH:+:$PYTHONPATH}"
+
+DATA_ARGS=()
+if [ -n "${DATA_ROOT:-}" ]; then DATA_ARGS=(--data-root "$DATA_ROOT"); fi
+read -r -a EXTRA_OPTIONS <<< "${CFG_OPTIONS:-}"
+read -r -a PROBE_EXTRA <<< "${PROBE_ARGS:-}"
+
+launch() {  # launch SCRIPT ARGS...: one process, or torchrun over GPUS processes
+    local script=$1; shift
+    if [ "$GPUS" -gt 1 ]; then
+        "$PYTHON" -m torch.distributed.run --nproc_per_node="$GPUS" --master_port="$PORT" \
+            "$script" "$@" --launcher pytorch
+    else
+        "$PYTHON" "$script" "$@"
+    fi
+}
+
+for ((seed = 0; seed < N; seed++)); do
+    WORK_DIR="$WORK_ROOT/seed_$seed"
+    echo "=== seed $seed: $WORK_DIR"
+    launch "$TOOLS/train.py" "$CONFIG" --work-dir "$WORK_DIR" "${DATA_ARGS[@]}" \
+        --cfg-options randomness.seed="$seed" "${EXTRA_OPTIONS[@]}"
+    CHECKPOINT="$(cat "$WORK_DIR/last_checkpoint")"
+    CFG_ARGS=()
+    if [ ${#EXTRA_OPTIONS[@]} -gt 0 ]; then CFG_ARGS=(--cfg-options "${EXTRA_OPTIONS[@]}"); fi
+    launch "$HERE/knn_eval.py" "$CONFIG" "$CHECKPOINT" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
+        --out "$WORK_DIR/knn_eval.json"
+    launch "$HERE/linear_eval.py" "$CONFIG" "$CHECKPOINT" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
+        --out "$WORK_DIR/linear_eval.json" "${PROBE_EXTRA[@]}"
+done
+"$PYTHON" "$TOOLS/analysis/summarize_results.py" "$WORK_ROOT"
