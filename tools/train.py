@@ -11,6 +11,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from 
 
 from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,  # noqa: E402
                            register_all_modules, setup_cpu_distributed)
+from clae_mm.utils.config_check import (check_train_config,  # noqa: E402
+                                       registry_errors_as_clae_errors)
 
 
 def parse_args(argv=None):
@@ -67,9 +69,11 @@ def main(argv=None) -> int:
     try:
         cfg = merge_args(Config.fromfile(args.config), args)
         check_work_dir_writable(cfg.work_dir)
+        check_train_config(cfg)
         setup_cpu_distributed(cfg, args.launcher)
-        runner = Runner.from_cfg(cfg)
-        runner.train()
+        with registry_errors_as_clae_errors():
+            runner = Runner.from_cfg(cfg)
+            runner.train()
     except CLAEError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 2

@@ -1,8 +1,9 @@
 from .data_root import apply_data_root
 from .distributed import setup_cpu_distributed
 from .errors import CLAEError, DatasetNotFoundError
+from .safe_load import safe_load_checkpoint
 from .setup_env import register_all_modules
 from .work_dir import check_work_dir_writable
 
 __all__ = ['apply_data_root', 'setup_cpu_distributed', 'CLAEError', 'DatasetNotFoundError',
-           'register_all_modules', 'check_work_dir_writable']
+           'register_all_modules', 'check_work_dir_writable', 'safe_load_checkpoint']

@@ -5,12 +5,23 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=10),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3),
+    # Written aside and renamed into place: a crash never leaves a partial
+    # checkpoint, last_checkpoint only names complete ones (docs/reliability.md).
+    checkpoint=dict(type='AtomicCheckpointHook', interval=10, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # Checkpoints hold plain data only, so they load with weights_only=True.
     plain_checkpoint_state=dict(type='PlainCheckpointStateHook'),
+    # A resumed run continues the random streams (augmentations, attack starts).
+    random_state=dict(type='RandomStateHook'),
+    # A checkpoint of another architecture is refused with the mismatching keys.
+    checkpoint_compatibility=dict(type='CheckpointCompatibilityHook'),
+    # Stop at the first NaN/Inf loss (action='skip' skips the update instead).
+    nonfinite_loss=dict(type='NonFiniteLossHook', action='stop'),
     # CLAE's attack (eq. 15) and its weight (eq. 16); eps=0 is the baseline.
     adversarial=dict(type='ContrastiveAdversarialHook', eps=0.03, alpha=1.0, attack='fgsm'),
+    # kNN accuracy (k=200) of the clean encoder every epoch, as the authors
+    # monitor training; feature and sigma come from `evaluation.knn`.
+    knn=dict(type='KNNEvalHook', interval=1),
 )
 
 env_cfg = dict(

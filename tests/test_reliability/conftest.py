@@ -1,0 +1,49 @@
+"""Helpers for the reliability tests: tools/train.py's ``main`` called in this
+process (no interpreter start-up per run), single-threaded torch."""
+import importlib.util
+import itertools
+import os
+import os.path as osp
+
+import pytest
+import torch
+
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER
+
+CONFIG = osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py')
+# torch's OpenMP threads spin against each other on 2 shared cores: one thread
+# runs these tiny models tens of times faster.
+SINGLE_THREAD_ENV = dict(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
+_run_ids = itertools.count()
+
+
+@pytest.fixture(scope='module', autouse=True)
+def single_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def load_train_tool():
+    spec = importlib.util.spec_from_file_location('clae_train_tool',
+                                                  osp.join(REPO, 'tools/train.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='session')
+def train_tool():
+    """tools/train.py as a module (``main``, ``parse_args``, ``merge_args``)."""
+    return load_train_tool()
+
+
+def train_args(work_dir: str, data_root: str, *options: str, config: str = CONFIG,
+               flags=()) -> list:
+    """The command line of a tiny tools/train.py run (40 images, batch 8: 5
+    iterations per epoch, one checkpoint per epoch). A unique experiment name
+    keeps mmengine's per-name logger and message hub apart between runs."""
+    return [config, '--work-dir', work_dir, '--data-root', data_root, *flags, '--cfg-options',
+            *TINY_ENCODER, *TINY_LOADER, 'randomness.seed=0', 'default_hooks.checkpoint.interval=1',
+            f'experiment_name=reliability_{os.getpid()}_{next(_run_ids)}', *options]
