@@ -77,13 +77,17 @@ class CLAE(BaseSelfSupervisor):
             return self.neck(self.backbone(x))
 
     def extract_feat(self, inputs: torch.Tensor, stage: str = 'embedding') -> torch.Tensor:
-        """Features for evaluation (clean BNs): 'backbone' (pooled) or 'embedding'."""
+        """Features for evaluation (clean BNs): 'backbone' (pooled), 'embedding'
+        (the neck's normalised output) or 'pixels' (the normalised input image,
+        flattened: the raw-pixel floor a learned representation should beat)."""
+        if stage == 'pixels':
+            return inputs.flatten(1)
         pooled, embedding = self.embed(inputs)
         if stage == 'backbone':
             return pooled
         if stage == 'embedding':
             return embedding
-        raise ValueError(f"stage must be 'backbone' or 'embedding', got {stage!r}")
+        raise ValueError(f"stage must be 'backbone', 'embedding' or 'pixels', got {stage!r}")
 
     # ------------------------------------------------------------------ #
     def loss(self, inputs: List[torch.Tensor], data_samples=None) -> Dict[str, torch.Tensor]:
@@ -135,7 +139,7 @@ class CLAE(BaseSelfSupervisor):
         never leave this method.
         """
         x = view.detach()
-        to_model, to_attack, lower, upper = self._attack_space(adversary.space)
+        to_model, to_attack, lower, upper = self.attack_space(adversary.space)
         project = linf_projection(adversary.eps, lower, upper)
         reference = self.schedule == 'reference'
         if reference and torch.distributed.is_available() and torch.distributed.is_initialized():
@@ -192,8 +196,10 @@ class CLAE(BaseSelfSupervisor):
             key = self.embed(perturbed)[1]
         return self.head.loss(query.detach(), key).detach()
 
-    def _attack_space(self, space: str):
-        """Maps between the model's normalised input and the attacked variable."""
+    def attack_space(self, space: str):
+        """(to_model, to_attack, lower, upper): maps between the model's
+        normalised input and the attacked variable of ``space``, and the valid
+        range of the latter (None in normalised space, [0, 1] in pixel space)."""
         if space == 'normalized':
             identity = lambda t: t  # noqa: E731
             return identity, identity, None, None

@@ -1,0 +1,56 @@
+"""Arguments and error handling shared by the tools in ``tools/analysis``."""
+import argparse
+import os.path as osp
+import random
+import sys
+from typing import Callable
+
+import numpy as np
+import torch
+from mmengine.config import DictAction
+
+from clae_mm.utils import CLAEError, register_all_modules
+
+
+def checkpoint_parser(description: str) -> argparse.ArgumentParser:
+    """CONFIG CHECKPOINT --data-root --cfg-options --out-dir --seed --device."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help='the config the checkpoint was trained with')
+    parser.add_argument('checkpoint', help='an epoch_N.pth file of that run')
+    parser.add_argument('--data-root', help='point every dataset of the config at this directory')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings in the config, key=value (the same as in training, '
+                        'e.g. a narrower backbone)')
+    parser.add_argument('--out-dir', help='where to write the PNG and its numbers '
+                        '(default: analysis/ beside the checkpoint)')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seeds the image sampling, augmentations and random perturbations')
+    parser.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'cuda:N'")
+    return parser
+
+
+def default_out_dir(args) -> str:
+    if args.out_dir:
+        return args.out_dir
+    return osp.join(osp.dirname(osp.abspath(args.checkpoint)), 'analysis')
+
+
+def seed_everything(seed: int) -> None:
+    """Python, NumPy and torch generators (the augmentations use all three)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def run_main(main: Callable[[argparse.Namespace], None], parser: argparse.ArgumentParser,
+             argv=None) -> int:
+    """Parse, register clae_mm's modules, run; a :class:`CLAEError` prints
+    ``error: <message>`` and returns 2 instead of a traceback."""
+    args = parser.parse_args(argv)
+    register_all_modules()
+    try:
+        main(args)
+    except CLAEError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,60 @@
+"""The scalars MMEngine's LocalVisBackend logged during training
+(``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON record a line)."""
+import glob
+import json
+import os.path as osp
+from typing import Dict, List, Tuple
+
+from mmengine.config import Config
+
+from clae_mm.utils import CLAEError
+
+# Training records carry 'iter' (step = iteration); the kNN hook's records
+# carry only 'step' (= epoch, or iteration with by_epoch=False).
+TRAIN_KEYS = ('loss_aug', 'loss_adv', 'attack_gain')
+EVAL_KEYS = ('knn/top1',)
+
+
+def scalar_files(work_dir: str) -> List[str]:
+    """Every ``scalars.json`` of a work dir, oldest run first (resumed runs
+    log into a new timestamped folder)."""
+    if not osp.isdir(work_dir):
+        raise CLAEError(f'work dir {work_dir} not found; pass the --work-dir of a training run')
+    files = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
+    if not files:
+        raise CLAEError(f'no */vis_data/scalars.json in {work_dir}; is it the work dir of a '
+                        "training run with the config's LocalVisBackend?")
+    return files
+
+
+def load_series(work_dir: str, keys=TRAIN_KEYS + EVAL_KEYS) -> Dict[str, List[Tuple[int, float]]]:
+    """{key: [(step, value), ...] sorted by step} for every key that was
+    logged; a step logged again by a resumed run keeps its latest value."""
+    series: Dict[str, Dict[int, float]] = {key: {} for key in keys}
+    for path in scalar_files(work_dir):
+        with open(path) as f:
+            for line_number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    raise CLAEError(f'{path} line {line_number} is not JSON; the file is '
+                                    'damaged (an interrupted write?)') from None
+                step = record.get('iter', record.get('step'))
+                for key in keys:
+                    if key in record and step is not None:
+                        series[key][int(step)] = float(record[key])
+    return {key: sorted(values.items()) for key, values in series.items() if values}
+
+
+def knn_step_unit(work_dir: str) -> str:
+    """'epoch' unless the run's dumped config has the kNN hook count iterations."""
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'config.py')))[-1:]:
+        try:
+            hook = (Config.fromfile(path).get('default_hooks') or {}).get('knn') or {}
+        except Exception:  # a config that no longer parses only costs the axis label
+            return 'epoch'
+        if hook.get('by_epoch', True) is False:
+            return 'iteration'
+    return 'epoch'

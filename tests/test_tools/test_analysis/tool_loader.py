@@ -1,0 +1,29 @@
+"""Run a tools/analysis script in this process (no interpreter start-up per
+call, which costs more than the analysis itself on a tiny checkpoint)."""
+import importlib.util
+import os.path as osp
+
+import matplotlib.image
+
+from tests.conftest import REPO
+
+
+def load_tool(name: str):
+    path = osp.join(REPO, 'tools', 'analysis', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'analysis_tool_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_png(path: str):
+    """The PNG as an (H, W, channels) array; fails on a missing or broken file."""
+    assert osp.getsize(path) > 0
+    image = matplotlib.image.imread(path)
+    assert image.std() > 0, f'{path} is a blank image'
+    return image
+
+
+def checkpoint_args(run: dict, out_dir: str) -> list:
+    return [run['config'], run['checkpoint'], '--data-root', run['data_root'],
+            '--cfg-options', *run['cfg_options'], '--out-dir', out_dir]
