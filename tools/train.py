@@ -36,6 +36,10 @@ def parse_args(argv=None):
     return args
 
 
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger', 'param_scheduler',
+                          'checkpoint')
+
+
 def merge_args(cfg: Config, args) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
@@ -55,6 +59,11 @@ def merge_args(cfg: Config, args) -> Config:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
+    # mmengine only accepts None (= disabled) for its own default hooks;
+    # `--cfg-options default_hooks.knn=None` disables ours too.
+    for name in [n for n, hook in (cfg.get('default_hooks') or {}).items() if hook is None]:
+        if name not in MMENGINE_DEFAULT_HOOKS:
+            cfg.default_hooks.pop(name)
     # persistent_workers=True crashes with num_workers=0.
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(key)

@@ -107,3 +107,10 @@ def test_data_root_points_every_dataset_of_the_config():
     assert count >= 3
     assert cfg.train_dataloader.dataset.data_root == '/data/c100'
     assert cfg.eval_bank.data_root == cfg.eval_query.data_root == '/data/c100'
+
+
+def test_our_default_hooks_can_be_disabled_from_the_command_line(cifar10_root, tmp_path):
+    train('configs/clae/simclr_r18_cifar10.py', str(tmp_path), cifar10_root,
+          'train_cfg.max_epochs=1', 'default_hooks.knn=None')
+    records = scalars(str(tmp_path))
+    assert records and not any('knn/top1' in r for r in records)
