@@ -1,0 +1,54 @@
+"""Summarise a kNN-monitored run: accuracy at initialisation, after each epoch,
+and against k-NN on raw pixels (the JSON of knn_eval.py --feature pixels).
+
+    python tools/analysis/demo_summary.py WORK_DIR [--pixels FILE]
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import sys
+
+
+def knn_history(work_dir: str) -> dict:
+    """{step: top1} from every run (resumed ones too) under WORK_DIR; later runs win."""
+    history = {}
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            for record in map(json.loads, f):
+                if 'knn/top1' in record:
+                    history[record['step']] = record['knn/top1']
+    return history
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('work_dir')
+    parser.add_argument('--pixels', help='knn_eval.py JSON of --feature pixels '
+                        '(default: WORK_DIR/knn_raw_pixels.json)')
+    args = parser.parse_args(argv)
+    history = knn_history(args.work_dir)
+    if not history:
+        print(f'error: no kNN scores under {args.work_dir}/*/vis_data/scalars.json', file=sys.stderr)
+        return 2
+    pixels_file = args.pixels or osp.join(args.work_dir, 'knn_raw_pixels.json')
+    pixels = None
+    if osp.isfile(pixels_file):
+        with open(pixels_file) as f:
+            pixels = json.load(f)['last_epoch']['top1']
+    print('| encoder | kNN top-1 (%) |\n|---|---|')
+    for step in sorted(history):
+        name = 'at initialisation' if step == 0 else f'after epoch {step}'
+        print(f'| {name} | {history[step]:.2f} |')
+    if pixels is not None:
+        print(f'| raw pixels (no encoder) | {pixels:.2f} |')
+    final = history[max(history)]
+    print(f'\nfinal - initialisation: {final - history.get(0, float("nan")):+.2f} points')
+    if pixels is not None:
+        verdict = 'beats' if final > pixels else 'does not beat'
+        print(f'the trained encoder {verdict} k-NN on raw pixels ({final - pixels:+.2f} points)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
