@@ -150,7 +150,6 @@ class CLAE(BaseSelfSupervisor):
         if reference or adversary.attack not in STARTS_AT_VIEW:
             with adversarial_bn(self), (nullcontext() if reference else torch.no_grad()):
                 query = self.embed(x)[1]
-        first_losses = []
 
         def input_gradient(candidate: torch.Tensor):
             nonlocal query
@@ -169,7 +168,6 @@ class CLAE(BaseSelfSupervisor):
                 grad = candidate.grad
             else:
                 grad, = torch.autograd.grad(attack_loss, candidate)
-            first_losses.append(attack_loss.detach())
             return attack_loss.detach(), grad
 
         attacked = ATTACKS[adversary.attack](to_attack(x), input_gradient, adversary.eps,
