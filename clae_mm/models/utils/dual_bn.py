@@ -141,14 +141,32 @@ def recorded_bn_batch_stats(model: nn.Module):
     :func:`replay_bn_update` can later apply the same running-stat update
     again without a second forward."""
     records = []
+    before = {}
 
-    def record(module, args):
-        x = args[0].detach()
-        dims = [0] + list(range(2, x.dim()))
-        records.append((module, x.mean(dims), x.var(dims, unbiased=True)))
+    # The batch statistics are read back from the running-stat update the
+    # forward made, r1 = (1 - f) r0 + f s, as s = (r1 - (1 - f) r0) / f: two
+    # C-vectors per layer, where recomputing them from the BN input (a mean
+    # and a variance over B x H x W per channel) cost about a fifth of a
+    # ResNet-18 forward on the CPU. It is also the statistic SyncBatchNorm used.
+    def save(module, args):
+        before[module] = (module.running_mean.detach().clone(), module.running_var.detach().clone())
 
-    handles = [m.register_forward_pre_hook(record) for m in model.modules()
-               if isinstance(m, _BatchNorm) and m.training and m.track_running_stats]
+    @torch.no_grad()
+    def record(module, args, output):
+        mean0, var0 = before.pop(module)
+        factor = (module.momentum if module.momentum is not None
+                  else 1.0 / float(module.num_batches_tracked))
+        if factor == 0:  # the forward changed nothing, nor will the replay
+            records.append((module, torch.zeros_like(mean0), torch.zeros_like(var0)))
+            return
+        mean = (module.running_mean.double() - (1 - factor) * mean0.double()) / factor
+        var = (module.running_var.double() - (1 - factor) * var0.double()) / factor
+        records.append((module, mean.to(mean0.dtype), var.to(var0.dtype)))
+
+    layers = [m for m in model.modules()
+              if isinstance(m, _BatchNorm) and m.training and m.track_running_stats]
+    handles = [m.register_forward_pre_hook(save) for m in layers]
+    handles += [m.register_forward_hook(record) for m in layers]
     try:
         yield records
     finally:
