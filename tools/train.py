@@ -4,13 +4,15 @@ import os
 import os.path as osp
 import sys
 
+import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from a checkout too
 
 from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,  # noqa: E402
-                           register_all_modules, setup_cpu_distributed)
+                           keep_freed_memory_in_heap, register_all_modules,
+                           setup_cpu_distributed)
 from clae_mm.utils.config_check import (check_train_config,  # noqa: E402
                                        registry_errors_as_clae_errors)
 
@@ -80,6 +82,8 @@ def main(argv=None) -> int:
         check_work_dir_writable(cfg.work_dir)
         check_train_config(cfg)
         setup_cpu_distributed(cfg, args.launcher)
+        if cfg.get('env_cfg', {}).get('cpu_malloc_tuning', True) and not torch.cuda.is_available():
+            keep_freed_memory_in_heap()  # no page-fault churn per step (docs/benchmarks.md)
         with registry_errors_as_clae_errors():
             runner = Runner.from_cfg(cfg)
             runner.train()

@@ -28,6 +28,10 @@ env_cfg = dict(
     cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl', timeout=1800),
+    # Training on a CPU: freed activations stay in glibc's heap instead of being
+    # returned to the kernel and page-faulted in again every step (about 15%
+    # of a CLAE step on 2 cores; docs/benchmarks.md). Off: keep glibc's defaults.
+    cpu_malloc_tuning=True,
 )
 
 vis_backends = [dict(type='LocalVisBackend')]

@@ -2,7 +2,10 @@
 
     python tools/benchmarks/speed.py CONFIG [--iters 20] [--warmup 3] [--batch-size B]
         [--device cpu|cuda] [--amp] [--channels-last] [--compile] [--image-size S]
-        [--peak-tflops T] [--cfg-options ...] [--out FILE]
+        [--modes ...] [--peak-tflops T] [--no-malloc-tuning] [--threads N]
+        [--cfg-options ...] [--out FILE]
+    python tools/benchmarks/speed.py CONFIG --evaluation [--bank-size 50000]
+        [--query-size 10000] [--probe-epochs E] [--device ...] [--out FILE]
 
 Three copies of the config's model (same initial weights) are trained on one
 synthetic batch of the config's image size: random uint8 images in the
@@ -24,8 +27,9 @@ iteration by iteration in one process (the order rotates every round), after
 per-round ratios. Forwards and backwards are counted with hooks on the
 backbone: a forward per backbone call, a backward per backbone output a
 gradient reached, a parameter backward per backward pass that produced the
-stem weight's gradient. FLOPs per iteration come from torch's
-``FlopCounterMode`` (one extra, untimed iteration per mode).
+stem weight's gradient. FLOPs per iteration (matmuls and convolutions,
+forward and backward) are counted with torch's FLOP formulas in one extra,
+untimed iteration per mode.
 
 Peak memory is measured per mode in a fresh process: one step (so the
 optimizer state exists), then ``--memory-iters`` measured steps. On CUDA it is
@@ -34,6 +38,10 @@ measured steps (the kernel's VmHWM, reset after the first step) minus the
 resident set before the model was built, with glibc's mmap threshold fixed so
 that freed activations leave the resident set at once. Both hold the
 parameters, gradients, optimizer state and the activations at their peak.
+
+``--evaluation`` times the evaluation instead: the kNN classifier and the
+linear probe of the config's ``evaluation`` settings, on random features of
+the encoder's dimensions and CIFAR's sizes (a 50,000 bank, 10,000 queries).
 """
 import argparse
 import copy
@@ -58,7 +66,8 @@ from torch.utils.flop_counter import flop_registry
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from clae_mm.registry import HOOKS, MODELS  # noqa: E402
-from clae_mm.utils import CLAEError, register_all_modules  # noqa: E402
+from clae_mm.utils import (CLAEError, keep_freed_memory_in_heap,  # noqa: E402
+                           register_all_modules)
 
 MODES = ('baseline', 'clae', 'reference')
 SIZE_KEYS = ('size', 'crop_size', 'scale')
@@ -88,11 +97,11 @@ def parse_args(argv=None):
                         help='iterations of each fresh memory-probe process (0: no probe)')
     parser.add_argument('--peak-tflops', type=float, help='the device\'s peak TFLOP/s in the '
                         'timed precision, to report the achieved fraction')
-    parser.add_argument('--malloc-tuning', action='store_true',
-                        help='CPU: keep freed memory in glibc\'s heap (fixed 32 MiB mmap '
-                        'threshold, no trimming), so activations are not faulted in anew '
-                        'every iteration (the same as MALLOC_MMAP_THRESHOLD_=33554432 '
-                        'MALLOC_TRIM_THRESHOLD_=2147483647 in the environment)')
+    parser.add_argument('--no-malloc-tuning', dest='malloc_tuning', action='store_false',
+                        help='CPU: keep glibc\'s default allocator thresholds. By default '
+                        'freed memory stays in the heap (fixed 32 MiB mmap threshold, no '
+                        'trimming) as in tools/train.py (env_cfg.cpu_malloc_tuning), so '
+                        'activations are not page-faulted in anew every iteration')
     parser.add_argument('--threads', type=int, help='torch CPU threads (default: torch\'s)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -359,21 +368,6 @@ def summarise_mode(records: list, batch_size: int) -> dict:
         times_s=times)
 
 
-def tune_glibc_malloc() -> bool:
-    """Fix glibc's mmap threshold at 32 MiB (its maximum; this also stops its
-    dynamic adjustment) and never trim the heap, so the memory of freed
-    activations is reused by the next iteration instead of being returned to
-    the kernel and page-faulted in again. Returns whether glibc accepted it."""
-    import ctypes
-    try:
-        libc = ctypes.CDLL('libc.so.6')
-    except OSError:
-        return False
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, 32 * 2**20)) and bool(
-        libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
-
-
 # --------------------------------------------------------------------------- #
 # Peak memory, one fresh process per mode
 def current_rss_bytes() -> int:
@@ -540,7 +534,7 @@ def run(args, argv) -> dict:
     size = find_image_size(cfg, args.image_size)
     if args.memory_probe:
         return memory_probe(args, cfg, device, size)
-    malloc_tuned = args.malloc_tuning and device.type == 'cpu' and tune_glibc_malloc()
+    malloc_tuned = args.malloc_tuning and device.type == 'cpu' and keep_freed_memory_in_heap()
     if args.evaluation:
         return time_evaluation(args, cfg, device, size)
 
