@@ -29,7 +29,9 @@ backbone: a forward per backbone call, a backward per backbone output a
 gradient reached, a parameter backward per backward pass that produced the
 stem weight's gradient. FLOPs per iteration (matmuls and convolutions,
 forward and backward) are counted with torch's FLOP formulas in one extra,
-untimed iteration per mode.
+untimed iteration per mode. On a CPU the timed process keeps freed memory in
+glibc's heap, as ``tools/train.py`` does (``--no-malloc-tuning``: glibc's
+defaults, whose page-fault churn shows in the kernel-time column).
 
 Peak memory is measured per mode in a fresh process: one step (so the
 optimizer state exists), then ``--memory-iters`` measured steps. On CUDA it is
@@ -442,7 +444,6 @@ def measure_memory(mode: str, argv: list) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-# --------------------------------------------------------------------------- #
 # --------------------------------------------------------------------------- #
 # Evaluation: kNN and the linear probe on cached (here random) features
 def time_evaluation(args, cfg, device, size) -> dict:
