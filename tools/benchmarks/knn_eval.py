@@ -11,7 +11,6 @@ shard and the result equals the one-process result. Writes a JSON result
 (default: beside the checkpoint) that tools/analysis/summarize_results.py reads.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import time
@@ -24,12 +23,12 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
 from clae_mm.evaluation.feature_extractor import build_dataset  # noqa: E402
 from clae_mm.evaluation.knn_evaluation import evaluate_knn  # noqa: E402
-from clae_mm.evaluation.result_file import describe_run, write_result  # noqa: E402
-from clae_mm.evaluation.tool_support import (default_device, default_output,  # noqa: E402
-                                             init_distributed, list_checkpoints)
-from clae_mm.utils import CLAEError, register_all_modules  # noqa: E402
-from clae_mm.utils.checkpoint import (build_model_from_checkpoint,  # noqa: E402
-                                      load_checkpoint_strict)
+from clae_mm.evaluation.result_file import describe_run  # noqa: E402
+from clae_mm.evaluation.tool_support import (add_launcher_arguments,  # noqa: E402
+                                             list_checkpoints, model_to_evaluate,
+                                             parse_tool_args, run_and_report)
+from clae_mm.utils import register_all_modules  # noqa: E402
+from clae_mm.utils.checkpoint import load_checkpoint_strict  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -56,11 +55,8 @@ def parse_args(argv=None):
     parser.add_argument('--chunk-size', type=int, default=1024, help='queries per similarity block')
     parser.add_argument('--device', help='cpu, cuda or cuda:N (default: the GPU if any)')
     parser.add_argument('--no-progress', action='store_true', help='hide progress bars')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_launcher_arguments(parser)
+    return parse_tool_args(parser, argv)
 
 
 def online_history(checkpoint: dict, settings: dict, args, sizes: dict) -> list:
@@ -81,15 +77,8 @@ def online_history(checkpoint: dict, settings: dict, args, sizes: dict) -> list:
 def run(args) -> dict:
     started = time.time()
     checkpoints = list_checkpoints(args.checkpoint)
-    model, cfg, loaded = build_model_from_checkpoint(
-        args.config, checkpoints[-1], args.cfg_options, args.data_root, return_checkpoint=True)
-    init_distributed(cfg, args.launcher)
-    device = args.device or default_device()
-    model.to(device)
+    model, cfg, loaded, device = model_to_evaluate(args, checkpoints[-1])
     settings = evaluation_settings(cfg, 'knn', stage=args.feature, k=args.k, sigma=args.sigma)
-    if cfg.get('eval_bank') is None or cfg.get('eval_query') is None:
-        raise CLAEError(f'{args.config} defines no eval_bank / eval_query datasets; '
-                        'use a config built on configs/_base_/datasets')
     bank, query = build_dataset(cfg.eval_bank), build_dataset(cfg.eval_query)
     evaluated = []
     for path in checkpoints:  # a single checkpoint is loaded already
@@ -124,25 +113,18 @@ def run(args) -> dict:
                 wall_time_s=round(time.time() - started, 3))
 
 
+def summary(result: dict) -> str:
+    last, best = result['last_epoch'], result['best_over_epochs']
+    return (f"kNN ({result['feature']}, k={result['k']}, sigma={result['sigma']}) "
+            f"epoch {last['epoch']}: top1 {last['top1']:.2f} top5 {last['top5']:.2f}"
+            + (f"; best over epochs (selected on the test set): top1 {best['top1']:.2f} at epoch "
+               f"{best['epoch']}" if best else ''))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
-    try:
-        result = run(args)
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
-    if get_dist_info()[0] == 0:
-        out = args.out or default_output(args.checkpoint, 'knn_eval')
-        write_result(out, result)
-        last = result['last_epoch']
-        print(f"kNN ({result['feature']}, k={result['k']}, sigma={result['sigma']}) "
-              f"epoch {last['epoch']}: top1 {last['top1']:.2f} top5 {last['top5']:.2f}"
-              + (f"; best over epochs (selected on the test set): top1 "
-                 f"{result['best_over_epochs']['top1']:.2f} at epoch "
-                 f"{result['best_over_epochs']['epoch']}" if result['best_over_epochs'] else '')
-              + f'\nresult written to {out}')
-    return 0
+    return run_and_report(run, args, 'knn_eval', summary)
 
 
 if __name__ == '__main__':

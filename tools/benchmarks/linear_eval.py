@@ -11,7 +11,6 @@ report); with --val-fraction also the epoch chosen on a validation split of
 the train set. Writes a JSON result (default: beside the checkpoint).
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import time
@@ -23,11 +22,11 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
 from clae_mm.evaluation.linear_evaluation import evaluate_linear  # noqa: E402
-from clae_mm.evaluation.result_file import describe_run, write_result  # noqa: E402
-from clae_mm.evaluation.tool_support import (default_device, default_output,  # noqa: E402
-                                             init_distributed)
-from clae_mm.utils import CLAEError, register_all_modules  # noqa: E402
-from clae_mm.utils.checkpoint import build_model_from_checkpoint  # noqa: E402
+from clae_mm.evaluation.result_file import describe_run  # noqa: E402
+from clae_mm.evaluation.tool_support import (add_launcher_arguments,  # noqa: E402
+                                             model_to_evaluate, parse_tool_args,
+                                             run_and_report)
+from clae_mm.utils import register_all_modules  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -57,26 +56,16 @@ def parse_args(argv=None):
     parser.add_argument('--no-history', action='store_true',
                         help='leave the per-epoch scores out of the JSON')
     parser.add_argument('--no-progress', action='store_true', help='hide progress bars')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_launcher_arguments(parser)
+    return parse_tool_args(parser, argv)
 
 
 def run(args) -> dict:
     started = time.time()
-    model, cfg, loaded = build_model_from_checkpoint(
-        args.config, args.checkpoint, args.cfg_options, args.data_root, return_checkpoint=True)
-    init_distributed(cfg, args.launcher)
-    device = args.device or default_device()
-    model.to(device)
+    model, cfg, loaded, device = model_to_evaluate(args, args.checkpoint)
     settings = evaluation_settings(cfg, 'linear', stage=args.feature, epochs=args.epochs,
                                    batch_size=args.batch_size, lr=args.lr,
                                    weight_decay=args.weight_decay)
-    if cfg.get('eval_bank') is None or cfg.get('eval_query') is None:
-        raise CLAEError(f'{args.config} defines no eval_bank / eval_query datasets; '
-                        'use a config built on configs/_base_/datasets')
     result = evaluate_linear(model, cfg.eval_bank, cfg.eval_query, val_fraction=args.val_fraction,
                              eval_interval=args.eval_interval, seed=args.seed,
                              extract_batch_size=args.extract_batch_size,
@@ -111,25 +100,19 @@ def run(args) -> dict:
                 wall_time_s=round(time.time() - started, 3))
 
 
+def summary(result: dict) -> str:
+    last, best, val = result['last_epoch'], result['best_over_epochs'], result['val_selected']
+    return (f"linear probe ({result['feature']}, {result['probe']['epochs']} epochs): last epoch "
+            f"top1 {last['top1']:.2f} top5 {last['top5']:.2f}; best over probe epochs (selected "
+            f"on the test set): top1 {best['top1']:.2f} at epoch {best['epoch']}"
+            + (f"; selected on the validation split: top1 {val['top1']:.2f} at epoch "
+               f"{val['epoch']}" if val else ''))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
-    try:
-        result = run(args)
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
-    if get_dist_info()[0] == 0:
-        out = args.out or default_output(args.checkpoint, 'linear_eval')
-        write_result(out, result)
-        last, best = result['last_epoch'], result['best_over_epochs']
-        print(f"linear probe ({result['feature']}, {result['probe']['epochs']} epochs): last epoch "
-              f"top1 {last['top1']:.2f} top5 {last['top5']:.2f}; best over probe epochs (selected "
-              f"on the test set): top1 {best['top1']:.2f} at epoch {best['epoch']}"
-              + (f"; selected on the validation split: top1 {result['val_selected']['top1']:.2f} "
-                 f"at epoch {result['val_selected']['epoch']}" if result['val_selected'] else '')
-              + f'\nresult written to {out}')
-    return 0
+    return run_and_report(run, args, 'linear_eval', summary)
 
 
 if __name__ == '__main__':
