@@ -2,27 +2,14 @@
 # uint8 image per sample and ContrastiveAugmentDataPreprocessor draws the two views in batch on the
 # device (the authors' plain preset, per-sample random parameters; float arithmetic instead of PIL's
 # uint8 steps, see docs/benchmarks.md), normalised (the authors' CIFAR mean/std) and in channels_last.
-# Same dataset, batch size, eval_bank and eval_query as cifar10_plain.py.
-dataset_type = 'CIFAR10'
-data_root = 'data/cifar10'
-data_preprocessor = dict(
-    type='ContrastiveAugmentDataPreprocessor', method='plain', size=32, num_views=2,
-    channels_last=True, to_rgb=False,
-    mean=[125.307, 122.961, 113.8575], std=[51.5865, 50.847, 51.255])  # (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994, 0.2010) x 255
+# Everything else (dataset, batch size, eval_bank, eval_query) is cifar10_plain.py's.
+_base_ = './cifar10_plain.py'
+# The normalisation (mean, std, to_rgb) is the base's.
+data_preprocessor = dict(type='ContrastiveAugmentDataPreprocessor', method='plain', size=32,
+                         num_views=2, channels_last=True)
 train_pipeline = [dict(type='PackInputs')]
-test_pipeline = [dict(type='PackInputs')]
 
 train_dataloader = dict(
-    batch_size=128,
     num_workers=2,  # the workers only index the in-memory arrays
-    persistent_workers=True,
     pin_memory=True,
-    drop_last=True,  # as the authors: every batch has B images
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
-
-# Clean images (no augmentation) for kNN / linear evaluation: the training
-# split is the kNN bank and the probe's training set, the test split is scored.
-eval_bank = dict(type=dataset_type, data_root=data_root, split='train', pipeline=test_pipeline)
-eval_query = dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline)
+    dataset=dict(pipeline=train_pipeline))
