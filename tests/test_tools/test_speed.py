@@ -1,3 +1,4 @@
+import importlib.util
 import json
 import os.path as osp
 
@@ -70,3 +71,26 @@ def test_speed_benchmark_feeds_single_images_to_the_on_device_augmentation(tmp_p
     assert set(result['modes']) == {'baseline', 'clae'} and result['image_size'] == 32
     assert result['ratio_clae_vs_baseline'] > 0 and result['ratio_reference_vs_clae'] is None
     assert result['modes']['clae']['forwards_per_iter'] == 4
+
+
+def test_warm_up_and_timed_rounds_are_numbered_separately(capsys):
+    """--iters 2 --warmup 1: one warm-up round, then timed rounds 1/2 and 2/2,
+    and only the timed ones are recorded."""
+    spec = importlib.util.spec_from_file_location(
+        'speed_tool', osp.join(REPO, 'tools', 'benchmarks', 'speed.py'))
+    speed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(speed)
+
+    class Runner:
+        def __init__(self):
+            self.steps = 0
+
+        def timed_step(self):
+            self.steps += 1
+            return (0.5 * self.steps,)
+
+    runners = {'baseline': Runner(), 'clae': Runner()}
+    records = speed.time_interleaved(runners, warmup=1, iters=2)
+    labels = [line.split(':')[0] for line in capsys.readouterr().err.splitlines()]
+    assert labels == ['warm-up round 1/1', 'timed round 1/2', 'timed round 2/2']
+    assert records == {'baseline': [(1.0,), (1.5,)], 'clae': [(1.0,), (1.5,)]}

@@ -341,10 +341,17 @@ def time_interleaved(runners: dict, warmup: int, iters: int) -> dict:
             times[name] = record[0]
             if round_index >= warmup:
                 records[name].append(record)
-        label = 'warm-up' if round_index < warmup else 'timed'
-        print(f'{label} round {round_index + 1}/{warmup + iters}: ' +
+        print(f'{round_label(round_index, warmup, iters)}: ' +
               ', '.join(f'{name} {times[name]:.3f}s' for name in names), file=sys.stderr, flush=True)
     return records
+
+
+def round_label(round_index: int, warmup: int, iters: int) -> str:
+    """'warm-up round i/warmup' or 'timed round j/iters' for the 0-based
+    ``round_index`` of the warmup + iters rounds: each kind counts its own."""
+    if round_index < warmup:
+        return f'warm-up round {round_index + 1}/{warmup}'
+    return f'timed round {round_index - warmup + 1}/{iters}'
 
 
 def paired_ratio(records: dict, numerator: str, denominator: str):
