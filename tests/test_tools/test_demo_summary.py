@@ -22,3 +22,16 @@ def test_summary_compares_init_epochs_and_raw_pixels(tmp_path):
 def test_no_scores_is_an_error(tmp_path):
     proc = run_tool('analysis/demo_summary.py', str(tmp_path), check=False)
     assert proc.returncode == 2 and proc.stderr.startswith('error: no kNN scores')
+
+
+def test_a_missing_initial_score_or_pixel_floor_is_named_not_nan(tmp_path):
+    run_dir = tmp_path / '20260101_000000' / 'vis_data'
+    os.makedirs(run_dir)
+    records = [{'knn/top1': 70.5, 'step': 1}, {'knn/top1': 80.25, 'step': 2}]
+    (run_dir / 'scalars.json').write_text('\n'.join(json.dumps(r) for r in records))
+    out = run_tool('analysis/demo_summary.py', str(tmp_path)).stdout
+    assert 'nan' not in out
+    assert ('final - initialisation: not available, no kNN score at initialisation (step 0)'
+            in out)
+    assert 'eval_at_start=True' in out
+    assert 'raw pixels: not available, no ' in out and 'knn_raw_pixels.json' in out

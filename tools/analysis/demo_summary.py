@@ -43,10 +43,17 @@ def main(argv=None) -> int:
     if pixels is not None:
         print(f'| raw pixels (no encoder) | {pixels:.2f} |')
     final = history[max(history)]
-    print(f'\nfinal - initialisation: {final - history.get(0, float("nan")):+.2f} points')
+    if 0 in history:
+        print(f'\nfinal - initialisation: {final - history[0]:+.2f} points')
+    else:
+        print('\nfinal - initialisation: not available, no kNN score at initialisation (step 0) '
+              f'under {args.work_dir}; train with default_hooks.knn.eval_at_start=True')
     if pixels is not None:
         verdict = 'beats' if final > pixels else 'does not beat'
         print(f'the trained encoder {verdict} k-NN on raw pixels ({final - pixels:+.2f} points)')
+    else:
+        print(f'raw pixels: not available, no {pixels_file}; make it with '
+              'tools/benchmarks/knn_eval.py --feature pixels --out FILE')
     return 0
 
 
