@@ -145,7 +145,6 @@ class CLAE(BaseSelfSupervisor):
         if reference and torch.distributed.is_available() and torch.distributed.is_initialized():
             raise RuntimeError("schedule='reference' backpropagates inside the forward and "
                                "cannot run under DistributedDataParallel: use schedule='fast'")
-        saved_grads = [p.grad for p in self.parameters()] if reference else None
         query = None
         if reference or adversary.attack not in STARTS_AT_VIEW:
             with adversarial_bn(self), (nullcontext() if reference else torch.no_grad()):
@@ -170,11 +169,22 @@ class CLAE(BaseSelfSupervisor):
                 grad, = torch.autograd.grad(attack_loss, candidate)
             return attack_loss.detach(), grad
 
-        attacked = ATTACKS[adversary.attack](to_attack(x), input_gradient, adversary.eps,
-                                             project, **adversary.attack_cfg)
+        # The authors' attack backpropagates into the parameters (their next
+        # zero_grad drops it). Backward accumulates into an existing .grad in
+        # place, so the caller's gradients are set aside while it runs and the
+        # attack's go to fresh tensors, dropped after: the caller's come back
+        # untouched.
+        saved_grads = []
         if reference:
-            for p, g in zip(self.parameters(), saved_grads):
-                p.grad = g
+            saved_grads = [p.grad for p in self.parameters()]
+            for p in self.parameters():
+                p.grad = None
+        try:
+            attacked = ATTACKS[adversary.attack](to_attack(x), input_gradient, adversary.eps,
+                                                 project, **adversary.attack_cfg)
+        finally:
+            for p, grad in zip(self.parameters(), saved_grads):
+                p.grad = grad
         view_adv = to_model(attacked).detach()
         stats = {}
         if adversary.measure_gain:

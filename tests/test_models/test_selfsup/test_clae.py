@@ -122,3 +122,36 @@ def test_dual_bn_key_converts_any_backbone():
     assert torch.isfinite(clae.loss(two_views())['loss_adv'])
     moms = {m.adversarial.momentum for m in clae.modules() if hasattr(m, 'route_adversarial')}
     assert moms == {0.05}
+
+
+@pytest.mark.parametrize('attack,attack_cfg', [('fgsm', {}), ('pgd', dict(steps=2))])
+def test_reference_schedule_leaves_existing_gradients_untouched(attack, attack_cfg):
+    """The reference attack backpropagates into the parameters; gradients that
+    were there before the step come back with their values, and the step's
+    backward then adds exactly what it adds under the fast schedule."""
+    torch.manual_seed(0)
+    reference = tiny_clae('uel', schedule='reference')
+    fast = copy.deepcopy(reference)
+    fast.schedule = 'fast'
+    existing = {}
+    for name, p in reference.named_parameters():
+        existing[name] = torch.randn_like(p)
+    views = two_views()
+    after_step = {}
+    for schedule, model in (('reference', reference), ('fast', fast)):
+        for name, p in model.named_parameters():
+            p.grad = existing[name].clone()
+        model.adversary = AdversarialAugmentation(eps=0.03, attack=attack, attack_cfg=attack_cfg)
+        torch.manual_seed(1)  # the same random start for PGD
+        losses = model.loss([v.clone() for v in views])
+        during = grads(model)
+        assert during.keys() == existing.keys()
+        for name in existing:
+            assert torch.equal(during[name], existing[name]), (schedule, name)
+        (losses['loss_aug'] + losses['loss_adv']).backward()
+        after_step[schedule] = grads(model)
+    changed = [n for n in existing if not torch.equal(after_step['reference'][n], existing[n])]
+    assert changed  # the step's own backward did add to them
+    for name in existing:
+        assert torch.allclose(after_step['reference'][name], after_step['fast'][name],
+                              atol=1e-5, rtol=1e-4), name
