@@ -101,7 +101,9 @@ def repeated_bn_update(model: nn.Module, times: int):
     Forwarding one batch twice moves a running statistic r to
     (1-m)^2 r + (1-(1-m)^2) s, so one forward with momentum 1-(1-m)^times gives
     exactly the buffers of the authors' repeated forwards while computing the
-    activations once. Applies to plain BNs and to the active branch of dual BNs.
+    activations once. ``num_batches_tracked`` counts each forward inside the
+    block ``times`` times too (``times=0``: the block leaves every buffer as it
+    was). Applies to plain BNs and to the active branch of dual BNs.
     """
     if times == 1:
         yield model
@@ -113,14 +115,20 @@ def repeated_bn_update(model: nn.Module, times: int):
         if isinstance(m, _BatchNorm) and id(m) not in inside
     ]
     saved = [layer.momentum for layer in layers]
+    tracked = [None if layer.num_batches_tracked is None else layer.num_batches_tracked.clone()
+               for layer in layers]
     for layer in layers:
         if layer.momentum is not None:
             layer.momentum = 1.0 - (1.0 - layer.momentum)**times
     try:
         yield model
     finally:
-        for layer, momentum in zip(layers, saved):
+        for layer, momentum, before in zip(layers, saved, tracked):
             layer.momentum = momentum
+            if before is not None:
+                with torch.no_grad():
+                    forwards = layer.num_batches_tracked - before
+                    layer.num_batches_tracked.add_((times - 1) * forwards)
 
 
 def clean_state_dict(state_dict: dict) -> dict:

@@ -16,7 +16,8 @@ def grads(model):
 @pytest.mark.parametrize('method', METHODS)
 def test_fast_schedule_equals_the_authors_passes(method):
     """Same L_aug, L_adv, adversarial images, parameter gradients and BN
-    running statistics (both branches) as the reference (the authors') schedule."""
+    buffers (running statistics and num_batches_tracked, both branches) as the
+    reference (the authors') schedule."""
     torch.manual_seed(0)
     fast = tiny_clae(method, schedule='fast')
     reference = copy.deepcopy(fast)
@@ -37,7 +38,7 @@ def test_fast_schedule_equals_the_authors_passes(method):
         losses = model.loss([v.clone() for v in views])
         (losses['loss_aug'] + losses['loss_adv']).backward()
         results[name] = (losses, captured['adv'], grads(model),
-                         {k: v.clone() for k, v in model.state_dict().items() if 'running' in k})
+                         {k: v.clone() for k, v in model.named_buffers()})
     (lf, af, gf, bf), (lr, ar, gr, br) = results['fast'], results['reference']
     assert torch.allclose(lf['loss_aug'], lr['loss_aug'], atol=1e-6)
     assert torch.allclose(lf['loss_adv'], lr['loss_adv'], atol=1e-6)
@@ -45,8 +46,14 @@ def test_fast_schedule_equals_the_authors_passes(method):
     assert gf.keys() == gr.keys() and len(gf) > 0
     for key in gf:
         assert torch.allclose(gf[key], gr[key], atol=1e-5, rtol=1e-4), key
+    assert bf.keys() == br.keys()
     for key in bf:
         assert torch.allclose(bf[key], br[key], atol=1e-6), key
+    # The authors forward the attack's query and key, then adv(x1), through the
+    # adversarial BNs; Plain's clean BNs see x1, x2 and x1 again, the others x1, x2.
+    tracked = {k: v.item() for k, v in bf.items() if k.endswith('num_batches_tracked')}
+    assert {v for k, v in tracked.items() if '.adversarial.' in k} == {3}
+    assert {v for k, v in tracked.items() if '.clean.' in k} == {3 if method == 'plain' else 2}
 
 
 def count_backbone_forwards(model):

@@ -64,19 +64,22 @@ def test_repeated_update_equals_two_forwards():
         twice(x)
     with adversarial_bn(once), repeated_bn_update(once, 2):
         once(x)
-    for a, b in zip(twice.buffers(), once.buffers()):
-        if a.dtype.is_floating_point:
-            assert torch.allclose(a, b, atol=1e-6)
+    for (name, a), b in zip(twice.named_buffers(), once.buffers()):
+        assert torch.allclose(a, b, atol=1e-6), name
+    # num_batches_tracked counts the repeated forward twice, like the two forwards.
+    assert once[1].adversarial.num_batches_tracked.item() == 2
+    assert once[1].clean.num_batches_tracked.item() == 0
     assert once[1].adversarial.momentum == 0.01  # restored
 
 
 def test_zero_updates_freeze_running_stats():
     net = convert_dual_bn(small_net())
-    before = [b.clone() for b in net.buffers() if b.dtype.is_floating_point]
+    net(torch.randn(4, 3, 10, 10))  # nonzero statistics and counts to keep
+    before = [b.clone() for b in net.buffers()]
     with repeated_bn_update(net, 0):
         net(torch.randn(4, 3, 10, 10))
-    after = [b for b in net.buffers() if b.dtype.is_floating_point]
-    assert all(torch.equal(a, b) for a, b in zip(before, after))
+    after = list(net.buffers())
+    assert all(torch.equal(a, b) for a, b in zip(before, after))  # num_batches_tracked too
 
 
 def test_sync_bn_converts_both_branches():
