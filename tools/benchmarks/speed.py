@@ -268,7 +268,8 @@ class ModeRunner:
         self.model.neck = torch.compile(self.model.neck)
         self.counter = PassCounter(self.model)
 
-    def step(self) -> None:
+    def step(self) -> torch.Tensor:
+        """One training step; returns its total loss (detached, on the device)."""
         model = self.model
         model.adversary = self.hook.adversary_at(self.iteration) if self.hook else None
         autocast = (torch.autocast('cpu', dtype=torch.bfloat16) if self.cpu_autocast
@@ -282,6 +283,7 @@ class ModeRunner:
         loss, _ = model.parse_losses(losses)
         self.optim_wrapper.update_params(loss)
         self.iteration += 1
+        return loss.detach()
 
     def timed_step(self):
         """(seconds, forwards, backwards, parameter backwards, system seconds,
