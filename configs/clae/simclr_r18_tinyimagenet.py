@@ -9,7 +9,15 @@ _base_ = [
     '../_base_/schedules/adam_100e.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(backbone=dict(type='DualBNResNet'))
+model = dict(backbone=dict(
+    type='DualBNResNet',
+    # The authors' init of their ImageNet-style ResNet (SimCLR/modules/resnet_BN_imagenet.py),
+    # which their CIFAR ResNet does not run: conv weights N(0, 2 / (k * k * out_channels)),
+    # i.e. Kaiming normal, fan-out; BN weight 1, bias 0 (both branches). The projection
+    # keeps PyTorch's.
+    init_cfg=[dict(type='Kaiming', layer='Conv2d', mode='fan_out', nonlinearity='relu',
+                   distribution='normal'),
+              dict(type='Constant', layer='_BatchNorm', val=1, bias=0)]))
 # The probe of the authors' eval_lr.py on tinyImageNet: 200 epochs (batch 256, on the backbone).
 evaluation = dict(linear=dict(epochs=200))
 # A kNN pass over 110,000 images at 224x224 costs 10-20% of a training epoch and
