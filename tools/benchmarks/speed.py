@@ -259,13 +259,13 @@ class ModeRunner:
         self.counter = PassCounter(model)
         self.iteration = 0
 
-    def compile(self):
+    def compile(self, backend: str = 'inductor'):
         # The reference schedule backpropagates the attack with retain_graph=True,
         # which compiled backwards with donated buffers refuse.
         torch._functorch.config.donated_buffer = False
         self.counter.remove()
-        self.model.backbone = torch.compile(self.model.backbone)
-        self.model.neck = torch.compile(self.model.neck)
+        self.model.backbone = torch.compile(self.model.backbone, backend=backend)
+        self.model.neck = torch.compile(self.model.neck, backend=backend)
         self.counter = PassCounter(self.model)
 
     def step(self) -> torch.Tensor:
