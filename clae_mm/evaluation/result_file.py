@@ -12,14 +12,19 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     """What was trained and on what it is scored: method, eps (0 when no
     adversary runs), the evaluation dataset (the kNN bank / probe training
     set), the pre-training dataset (they differ for transfer), and the
-    training seed and epoch recorded in the checkpoint's meta."""
+    training seed and epoch recorded in the checkpoint's meta, the training
+    length (``max_epochs``, which tells a longer-trained baseline apart) and
+    the config file's name."""
     meta = checkpoint.get('meta') or {}
     adversarial = (cfg.get('default_hooks') or {}).get('adversarial') or {}
     eps = float(adversarial.get('eps', 0.0)) if adversarial.get('alpha', 1.0) else 0.0
     pretrain_dataset = ((cfg.get('train_dataloader') or {}).get('dataset') or {}).get('type')
     dataset = (cfg.get('eval_bank') or {}).get('type') or pretrain_dataset
+    filename = getattr(cfg, 'filename', None)
     return dict(method=(cfg.model.get('head') or {}).get('method'), eps=eps, dataset=dataset,
-                pretrain_dataset=pretrain_dataset, seed=meta.get('seed'), epoch=meta.get('epoch'))
+                pretrain_dataset=pretrain_dataset, seed=meta.get('seed'), epoch=meta.get('epoch'),
+                max_epochs=(cfg.get('train_cfg') or {}).get('max_epochs'),
+                config_name=osp.splitext(osp.basename(filename))[0] if filename else None)
 
 
 def write_result(path: str, result: dict) -> None:
