@@ -2,31 +2,79 @@
 
 Importing this module registers :func:`load_from_local_weights_only` as
 mmengine's loader for local paths (``CheckpointLoader.register_scheme``, the
-extension point mmengine offers), so ``--resume``, ``load_from``,
+extension point mmengine offers); ``remote_checkpoint.py`` does the same for
+every URL scheme mmengine resolves. So ``--resume``, ``load_from``,
 ``init_cfg=dict(type='Pretrained')`` and every tool that calls mmengine's
-``load_checkpoint``/``_load_checkpoint`` read files with
+``load_checkpoint``/``_load_checkpoint`` read checkpoints with
 ``torch.load(..., weights_only=True)``. ``weights_only=True`` is passed
 explicitly, so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` cannot turn it off.
 """
+import io
 import os.path as osp
 import pickle
 import re
-import zipfile
+from typing import Union
 
+import numpy as np
 import torch
+from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 
 from .errors import CLAEError
 
-# Globals allowed on top of torch's weights-only defaults (tensors, storages,
-# OrderedDict, Python numbers, strings and containers). Empty on purpose:
-# PlainCheckpointStateHook makes our checkpoints need none, and each extra
-# global is something a crafted file could call.
-EXTRA_SAFE_GLOBALS = ()
+# Our checkpoints need no global beyond torch's weights-only defaults
+# (PlainCheckpointStateHook writes plain data). Checkpoints written by stock
+# mmengine / mmpretrain hold mmengine's HistoryBuffer and numpy values in
+# their message hub and meta; these globals let them load. None of them can
+# call code the file chooses: the weights-only unpickler calls an allowed
+# global with arguments that are themselves only allowed objects, and runs
+# the ``__setstate__`` of allowed classes only.
+_NUMPY_MULTIARRAY = getattr(np, '_core', None) or np.core  # numpy >= 2 / < 2
+_NUMPY_MULTIARRAY = _NUMPY_MULTIARRAY.multiarray
+# numpy dtypes of plain numbers: BUILD on a dtype calls numpy's C
+# ``dtype.__setstate__``, which reads byte order and flags. The object dtype
+# is not among them.
+_NUMERIC_DTYPE_CLASSES = tuple(type(np.dtype(code)) for code in '?bhilqBHILQefdgFDG')
+EXTRA_SAFE_GLOBALS = (
+    # Allocates an empty array of a given ndarray subtype and dtype; np.ndarray
+    # is the only subtype a file can name.
+    (_NUMPY_MULTIARRAY._reconstruct, 'numpy._core.multiarray._reconstruct'),
+    (_NUMPY_MULTIARRAY._reconstruct, 'numpy.core.multiarray._reconstruct'),  # numpy < 2 files
+    # BUILD runs ndarray.__setstate__: it copies raw bytes, or for an object
+    # array takes a list the unpickler already built under these same rules.
+    np.ndarray,
+    # A numpy scalar from a dtype and its raw bytes.
+    (_NUMPY_MULTIARRAY.scalar, 'numpy._core.multiarray.scalar'),
+    (_NUMPY_MULTIARRAY.scalar, 'numpy.core.multiarray.scalar'),
+    # Parses a dtype description (a type code such as 'f8').
+    np.dtype,
+    *_NUMERIC_DTYPE_CLASSES,
+    # NEWOBJ makes it with object.__new__; its __setstate__ stores the state
+    # dict in the instance and adds ``statistics_methods`` to a class-wide
+    # registry, which load_weights_only restores after every load.
+    HistoryBuffer,
+)
+# mmengine pickles HistoryBuffer's registry of statistics as
+# ``getattr(HistoryBuffer, 'mean')``. builtins.getattr itself stays refused
+# (it reaches any attribute of any allowed object); this stand-in answers only
+# those four names.
+_HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
 
-_WEIGHTS_ONLY_FAILURE = 'Weights only load failed'
-_CORRUPT_FILE_ERRORS = (OSError, RuntimeError, EOFError, KeyError, ValueError,
-                        pickle.UnpicklingError, zipfile.BadZipFile)
+
+def _history_buffer_statistic(owner, name):
+    if owner is HistoryBuffer and name in _HISTORY_BUFFER_STATISTICS:
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(
+        f'GLOBAL builtins.getattr was not an allowed global by default (asked for {name!r}; only '
+        f'HistoryBuffer.{"/".join(_HISTORY_BUFFER_STATISTICS)} are answered)')
+
+
+_SAFE_GLOBALS = [*EXTRA_SAFE_GLOBALS, (_history_buffer_statistic, 'builtins.getattr')]
+
+# A torch.save file is a zip archive (torch >= 1.6) or, in torch's legacy
+# format, a pickle that starts with torch's magic number.
+_ZIP_MAGIC = b'PK\x03\x04'
+_LEGACY_MAGIC = b'\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19'
 
 
 class CheckpointNotFoundError(CLAEError, FileNotFoundError):
@@ -39,15 +87,64 @@ class UnsafeCheckpointError(CLAEError):
 
 
 class CorruptCheckpointError(CLAEError):
-    """The file is truncated or is not a torch checkpoint."""
+    """The file is truncated, damaged or not a torch checkpoint."""
 
 
-def _refused_global(message: str) -> str:
+def _refusal(message: str) -> str:
+    """What torch's weights-only unpickler refused, from its multi-line error
+    (its first line is torch's advice; the unpickler's own words follow,
+    after 'WeightsUnpickler error:' when torch adds that)."""
     match = re.search(r'GLOBAL ([\w.]+)', message)
     if match:
         return f'it references {match.group(1)}, which is not an allowed global'
-    lines = [line.strip() for line in message.splitlines()[1:] if line.strip()]
-    return lines[0] if lines else 'it holds an object that is not plain data'
+    detail = message.split('WeightsUnpickler error:', 1)[1] if 'WeightsUnpickler error:' in \
+        message else message.split('\n', 1)[-1]
+    lines = [line.strip() for line in detail.splitlines() if line.strip()]
+    return f'the weights-only unpickler refused it ({lines[0] if lines else "not plain data"})'
+
+
+def _first_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f'{type(exc).__name__}: {lines[0]}' if lines else type(exc).__name__
+
+
+def load_weights_only(source: Union[str, bytes], name: str, map_location):
+    """``torch.load(source, weights_only=True)`` of a path or the bytes of a
+    file, every failure a one-line CLAEError that names ``name``."""
+    if isinstance(source, bytes):
+        head, source = source[:len(_LEGACY_MAGIC)], io.BytesIO(source)
+    else:
+        with open(source, 'rb') as f:
+            head = f.read(len(_LEGACY_MAGIC))
+    if not (head.startswith(_ZIP_MAGIC) or head == _LEGACY_MAGIC):
+        raise CorruptCheckpointError(
+            f'{name} is not a torch checkpoint (a torch.save file starts with a zip or '
+            f'torch pickle header, this one with {head[:8]!r}); pass a .pth file written '
+            'by torch.save')
+    statistics = dict(HistoryBuffer._statistics_methods)
+    try:
+        with torch.serialization.safe_globals(_SAFE_GLOBALS):
+            return torch.load(source, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if 'Weights only load failed' not in str(exc):
+            raise CorruptCheckpointError(_corrupt_message(name, exc)) from None
+        raise UnsafeCheckpointError(
+            f'{name} refused: {_refusal(str(exc))} (loading it could run code); nothing from '
+            'it was executed. Use only checkpoints from a source you trust, saved as plain '
+            'tensors and numbers') from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- a crafted file can make the allowed
+        # constructors raise anything (set(5): TypeError); each is a refusal.
+        raise CorruptCheckpointError(_corrupt_message(name, exc)) from None
+    finally:  # a loaded HistoryBuffer state cannot replace a statistic
+        HistoryBuffer._statistics_methods.clear()
+        HistoryBuffer._statistics_methods.update(statistics)
+
+
+def _corrupt_message(name: str, exc: Exception) -> str:
+    return (f'{name} is truncated, damaged or not a torch checkpoint ({_first_line(exc)}); '
+            'nothing from it was executed; pass an earlier, complete checkpoint')
 
 
 def safe_load_checkpoint(filename: str, map_location='cpu'):
@@ -57,30 +154,13 @@ def safe_load_checkpoint(filename: str, map_location='cpu'):
         CheckpointNotFoundError: no such file.
         UnsafeCheckpointError: the file asks to build an object that is not
             plain data (nothing of it is executed).
-        CorruptCheckpointError: truncated or not a checkpoint.
+        CorruptCheckpointError: truncated, damaged or not a checkpoint.
     """
     filename = osp.expanduser(str(filename))
     if not osp.isfile(filename):
         raise CheckpointNotFoundError(f'checkpoint {filename} not found; pass the path '
                                       'of an existing .pth file')
-    try:
-        with torch.serialization.safe_globals(list(EXTRA_SAFE_GLOBALS)):
-            return torch.load(filename, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as exc:
-        if _WEIGHTS_ONLY_FAILURE not in str(exc):
-            raise CorruptCheckpointError(_corrupt_message(filename, exc)) from None
-        raise UnsafeCheckpointError(
-            f'checkpoint {filename} refused: {_refused_global(str(exc))} (loading it could '
-            'run code); nothing from it was executed. Use only checkpoints from a source '
-            'you trust, saved as plain tensors and numbers') from None
-    except _CORRUPT_FILE_ERRORS as exc:
-        raise CorruptCheckpointError(_corrupt_message(filename, exc)) from None
-
-
-def _corrupt_message(filename: str, exc: Exception) -> str:
-    return (f'checkpoint {filename} is truncated or not a torch checkpoint '
-            f'({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ""}); '
-            'pass an earlier, complete checkpoint')
+    return load_weights_only(filename, f'checkpoint {filename}', map_location)
 
 
 @CheckpointLoader.register_scheme(prefixes='', force=True)

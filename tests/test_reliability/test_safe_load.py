@@ -1,5 +1,7 @@
 """A checkpoint that smuggles a callable is refused and nothing of it runs."""
 import ast
+import codecs
+import collections
 import glob
 import os
 import os.path as osp
@@ -9,6 +11,7 @@ import pytest
 import torch
 from mmengine.runner import CheckpointLoader
 
+from clae_mm.utils import CLAEError
 from clae_mm.utils.safe_load import (UnsafeCheckpointError, load_from_local_weights_only,
                                      safe_load_checkpoint)
 from tests.conftest import REPO, run_tool
@@ -102,3 +105,49 @@ def test_every_load_goes_through_the_weights_only_loader():
     calls = [call for path in files for call in torch_load_calls(path)]
     assert [(path, explicit) for path, _, explicit in calls] == \
         [('clae_mm/utils/safe_load.py', True)]
+
+
+class CallAllowed:
+    """Unpickling this calls one of the weights-only unpickler's own allowed
+    globals with arguments it cannot take."""
+
+    def __init__(self, function, args):
+        self.function, self.args = function, args
+
+    def __reduce__(self):
+        return self.function, self.args
+
+
+@pytest.mark.parametrize('function, args', [
+    (set, (5,)), (collections.Counter, (5,)), (torch.Size, (5,)), (complex, ('zz',)),
+    (torch.device, ('nowhere',)), (codecs.encode, ('x', 'no-such-codec')),
+    (torch._utils._rebuild_tensor_v2, (1, 2, 3, 4, 5, 6)),
+])
+def test_allowed_globals_with_odd_arguments_are_one_line_refusals(tmp_path, function, args):
+    path = str(tmp_path / 'odd.pth')
+    torch.save({'state_dict': {'w': torch.zeros(1)}, 'meta': CallAllowed(function, args)}, path)
+    with pytest.raises(CLAEError) as info:
+        safe_load_checkpoint(path)
+    message = str(info.value)
+    assert '\n' not in message and 'odd.pth' in message
+    assert 'damaged' in message and 'nothing from it was executed' in message
+
+
+@pytest.mark.parametrize('content', [b'plain text\n', pickle.dumps({'w': [1.0]}),
+                                     b'import os\nos.system("true")\n', b''])
+def test_a_file_that_is_not_a_torch_checkpoint_says_so(tmp_path, content):
+    path = tmp_path / 'x.pth'
+    path.write_bytes(content)
+    with pytest.raises(CLAEError) as info:
+        safe_load_checkpoint(str(path))
+    assert '\n' not in str(info.value)
+    assert 'is not a torch checkpoint' in str(info.value)
+    assert 'file an issue' not in str(info.value)
+
+
+def test_truncated_checkpoint_is_one_line(tmp_path):
+    path = tmp_path / 'cut.pth'
+    torch.save({'state_dict': {'w': torch.zeros(1000)}}, str(path))
+    path.write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(CLAEError, match='cut.pth is truncated, damaged or not a torch checkpoint'):
+        safe_load_checkpoint(str(path))
