@@ -10,6 +10,7 @@
 #   DATA_ROOT     passed as --data-root to every step
 #   CFG_OPTIONS   extra --cfg-options for training and evaluation (one string)
 #   PROBE_ARGS    extra arguments of linear_eval.py (e.g. "--epochs 200")
+#   SEEDS         the seeds to run instead of 0..N-1 (e.g. "2" to add a third seed)
 #   PYTHON        the interpreter (default: python)
 set -euo pipefail
 if [ $# -lt 2 ]; then
@@ -42,11 +43,14 @@ launch() {  # launch SCRIPT ARGS...: one process, or torchrun over GPUS processe
     fi
 }
 
-for ((seed = 0; seed < N; seed++)); do
+read -r -a SEED_LIST <<< "${SEEDS:-$(seq -s ' ' 0 $((N - 1)))}"
+for seed in "${SEED_LIST[@]}"; do
     WORK_DIR="$WORK_ROOT/seed_$seed"
     echo "=== seed $seed: $WORK_DIR"
+    started=$(date +%s.%N)
     launch "$TOOLS/train.py" "$CONFIG" --work-dir "$WORK_DIR" "${DATA_ARGS[@]}" \
         --cfg-options randomness.seed="$seed" "${EXTRA_OPTIONS[@]}"
+    trained=$(date +%s.%N)
     CHECKPOINT="$(cat "$WORK_DIR/last_checkpoint")"
     CFG_ARGS=()
     if [ ${#EXTRA_OPTIONS[@]} -gt 0 ]; then CFG_ARGS=(--cfg-options "${EXTRA_OPTIONS[@]}"); fi
@@ -54,5 +58,11 @@ for ((seed = 0; seed < N; seed++)); do
         --out "$WORK_DIR/knn_eval.json"
     launch "$HERE/linear_eval.py" "$CONFIG" "$CHECKPOINT" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
         --out "$WORK_DIR/linear_eval.json" "${PROBE_EXTRA[@]}"
+    # Wall time of the run (training, then both scores), for the result tables.
+    "$PYTHON" -c 'import json, sys; t0, t1, t2 = map(float, sys.argv[2:5]); json.dump(dict(
+        result_type="run_time", config=sys.argv[5], seed=int(sys.argv[6]), host_cpus=int(sys.argv[7]),
+        train_s=round(t1 - t0, 1), score_s=round(t2 - t1, 1), total_s=round(t2 - t0, 1)),
+        open(sys.argv[1], "w"), indent=2)' "$WORK_DIR/run_time.json" "$started" "$trained" \
+        "$(date +%s.%N)" "$NAME" "$seed" "$(nproc)"
 done
 "$PYTHON" "$TOOLS/analysis/summarize_results.py" "$WORK_ROOT"

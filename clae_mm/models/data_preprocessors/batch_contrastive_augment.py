@@ -185,7 +185,21 @@ def random_horizontal_flip(images: torch.Tensor, p: float = 0.5) -> torch.Tensor
     return torch.where(chosen.view(-1, 1, 1, 1), images.flip(-1), images)
 
 
-def augment_batch(images: torch.Tensor, method: str, size: int) -> torch.Tensor:
+def augment_settings(method: str, **overrides) -> dict:
+    """The preset ``method`` of :data:`AUGMENT_PRESETS` with some of its
+    settings (``crop_scale``, ``jitter``, ``jitter_p``, ``grey_p``) replaced."""
+    if method not in AUGMENT_PRESETS:
+        raise ValueError(f'unknown augmentation preset {method!r}: choose one of {sorted(AUGMENT_PRESETS)}')
+    preset = dict(AUGMENT_PRESETS[method])
+    unknown = sorted(set(overrides) - (set(preset) - {'flip_first'}))
+    if unknown:
+        raise ValueError(f'unknown augmentation settings {unknown}: choose among crop_scale, '
+                         'jitter, jitter_p, grey_p')
+    preset.update({key: value for key, value in overrides.items() if value is not None})
+    return preset
+
+
+def augment_batch(images: torch.Tensor, method: str, size: int, **overrides) -> torch.Tensor:
     """One augmented view of every image of a batch, in the authors' order.
 
     Args:
@@ -193,13 +207,12 @@ def augment_batch(images: torch.Tensor, method: str, size: int) -> torch.Tensor:
         method (str): the preset of :data:`AUGMENT_PRESETS` ('plain', 'uel',
             'simclr').
         size (int): side of the square output views.
+        **overrides: preset settings to replace (:func:`augment_settings`).
 
     Returns:
         Tensor: (B, 3, size, size) views in [0, 1].
     """
-    if method not in AUGMENT_PRESETS:
-        raise ValueError(f'unknown augmentation preset {method!r}: choose one of {sorted(AUGMENT_PRESETS)}')
-    preset = AUGMENT_PRESETS[method]
+    preset = augment_settings(method, **overrides)
     batch, _, height, width = images.shape
     boxes = random_resized_crop_boxes(batch, height, width, preset['crop_scale'], device=images.device)
     views = resized_crops(images, boxes, size)

@@ -3,10 +3,9 @@ from typing import Optional, Sequence
 import torch
 from mmpretrain.models.utils.data_preprocessor import SelfSupDataPreprocessor
 
-from clae_mm.datasets.transforms.contrastive_augment import AUGMENT_PRESETS
 from clae_mm.registry import MODELS
 
-from .batch_contrastive_augment import augment_batch
+from .batch_contrastive_augment import augment_batch, augment_settings
 
 
 @MODELS.register_module()
@@ -28,6 +27,8 @@ class ContrastiveAugmentDataPreprocessor(SelfSupDataPreprocessor):
         num_views (int): views per image. Defaults to 2.
         channels_last (bool): return the views in channels_last memory format
             (faster convolutions on GPUs; the model follows its input).
+        crop_scale (tuple, optional): replaces the preset's RandomResizedCrop
+            area range (e.g. milder crops for small images); None keeps it.
         mean, std, to_rgb, ...: as :class:`SelfSupDataPreprocessor`, in the
             0-255 scale.
     """
@@ -39,12 +40,17 @@ class ContrastiveAugmentDataPreprocessor(SelfSupDataPreprocessor):
                  size: int = 32,
                  num_views: int = 2,
                  channels_last: bool = False,
+                 crop_scale: Optional[Sequence[float]] = None,
                  mean: Optional[Sequence[float]] = None,
                  std: Optional[Sequence[float]] = None,
                  **kwargs):
         super().__init__(mean=mean, std=std, **kwargs)
-        if method not in AUGMENT_PRESETS:
-            raise ValueError(f'unknown augmentation preset {method!r}: choose one of {sorted(AUGMENT_PRESETS)}')
+        if crop_scale is not None and not (len(crop_scale) == 2
+                                           and 0 < crop_scale[0] <= crop_scale[1] <= 1):
+            raise ValueError(f'crop_scale must be (low, high) with 0 < low <= high <= 1, '
+                             f'got {crop_scale}')
+        self.augment_overrides = dict(crop_scale=tuple(crop_scale) if crop_scale else None)
+        augment_settings(method, **self.augment_overrides)  # an unknown preset fails here
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}')
         self.method = method
@@ -74,7 +80,7 @@ class ContrastiveAugmentDataPreprocessor(SelfSupDataPreprocessor):
         images = images.float() / 255.0
         views = []
         for _ in range(self.num_views):
-            view = augment_batch(images, self.method, self.size) * 255.0
+            view = augment_batch(images, self.method, self.size, **self.augment_overrides) * 255.0
             if self._enable_normalize:
                 view = (view - self.mean) / self.std
             if self.channels_last:

@@ -84,3 +84,27 @@ def test_gpu_aug_config_trains_a_clae_step(tmp_path, cifar10_root, dataset_base)
     log_vars = model.train_step(batch, build_optim_wrapper(model, cfg.optim_wrapper))
     assert {'loss_aug', 'loss_adv'} <= set(log_vars)
     assert all(torch.isfinite(v) for v in log_vars.values())
+
+
+def test_crop_scale_replaces_the_presets_crop_range(monkeypatch):
+    """crop_scale=(1, 1) crops the whole image: with the jitter and the grey
+    conversion switched off, every view is its image or its mirror image."""
+    from clae_mm.models.data_preprocessors import batch_contrastive_augment as augment
+    monkeypatch.setattr(augment, 'colour_jitter', lambda images, *args: images)
+    monkeypatch.setattr(augment, 'random_grayscale', lambda images, p: images)
+    images = uint8_images(batch=16)
+    whole = (images.float() - 127.5) / 127.5
+    views = preprocessor(crop_scale=(1.0, 1.0))(dict(inputs=images), training=True)['inputs']
+    for view in views:
+        for image, got in zip(whole, view):
+            assert (torch.allclose(got, image, atol=1e-5)
+                    or torch.allclose(got, image.flip(-1), atol=1e-5))
+    default = preprocessor()(dict(inputs=images), training=True)['inputs'][0]
+    assert not all(torch.allclose(got, image, atol=1e-3) or torch.allclose(got, image.flip(-1), atol=1e-3)
+                   for image, got in zip(whole, default))  # the preset's 0.08-1 crops
+
+
+@pytest.mark.parametrize('crop_scale', [(0.0, 1.0), (0.5, 0.2), (0.5, 1.5), (0.5,)])
+def test_bad_crop_scale_is_refused_at_build(crop_scale):
+    with pytest.raises(ValueError, match='crop_scale must be'):
+        preprocessor(crop_scale=crop_scale)

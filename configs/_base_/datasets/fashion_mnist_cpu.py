@@ -1,0 +1,27 @@
+# Fashion-MNIST (Debian's dataset-fashion-mnist) for CPU-sized pre-training: the loader yields
+# the 28x28 grey images unaugmented (in memory, no workers) and ContrastiveAugmentDataPreprocessor
+# draws the two views in batch with the method's augmentation preset (leaves set
+# data_preprocessor.method), as 16x16 crops. The grey images are repeated to 3 channels, as the
+# authors' RGB pipeline expects; on them the colour jitter reduces to brightness and contrast
+# (saturation blends an image with its own grey version and hue rotates a zero saturation: both
+# leave a grey image unchanged) and RandomGrayscale is the identity. Both are kept as the
+# authors' pipeline has them (docs/experiments.md).
+# Evaluation resizes the whole image to 16x16: the full train set is the kNN bank and the
+# probe's training set, the test set is scored (the authors' protocol).
+dataset_type = 'FashionMNIST'
+data_root = '/usr/share/datasets/fashion-mnist'
+data_preprocessor = dict(
+    type='ContrastiveAugmentDataPreprocessor', method='simclr', size=16, num_views=2,
+    to_rgb=False, mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5])
+train_dataloader = dict(
+    batch_size=128,
+    num_workers=0,  # the images are in memory; the views are made in batch
+    persistent_workers=False,
+    drop_last=True,  # as the authors: every batch has B images
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type=dataset_type, data_root=data_root, split='train',
+                 pipeline=[dict(type='PackInputs')]))
+test_pipeline = [dict(type='ToRGB'), dict(type='Resize', scale=(16, 16)), dict(type='PackInputs')]
+eval_bank = dict(type=dataset_type, data_root=data_root, split='train', pipeline=test_pipeline)
+eval_query = dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline)

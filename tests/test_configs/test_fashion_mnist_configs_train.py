@@ -1,0 +1,46 @@
+"""Each Fashion-MNIST benchmark config (configs/fashion_mnist/: Plain, UEL and
+SimCLR, CLAE and eps-0 baseline) trains 2 iterations through tools/train.py on
+a tiny Fashion-MNIST in its real IDX format, with its real batched views, and
+saves a checkpoint."""
+import glob
+import json
+import math
+import os.path as osp
+
+import pytest
+
+from tests.data_utils import make_fashion_mnist
+from tests.test_configs.test_table1_configs_train import REPO, train_tool  # noqa: F401
+
+CONFIGS = sorted(osp.relpath(path, REPO)
+                 for path in glob.glob(osp.join(REPO, 'configs/fashion_mnist/*.py')))
+
+
+def test_every_method_has_a_clae_config_and_its_eps0_twin():
+    names = {osp.basename(config) for config in CONFIGS}
+    for method in ('plain', 'uel', 'simclr'):
+        assert {f'{method}_r18w8_fashion_mnist.py', f'{method}_r18w8_fashion_mnist_eps0.py'} <= names
+
+
+@pytest.fixture(scope='module')
+def fashion_mnist_root(tmp_path_factory):
+    return make_fashion_mnist(str(tmp_path_factory.mktemp('fmnist')), num_train=8, num_test=4)
+
+
+@pytest.mark.parametrize('config', CONFIGS)
+def test_fashion_mnist_config_trains_two_iterations(config, train_tool, fashion_mnist_root,  # noqa: F811
+                                                    tmp_path, capsys):
+    name = osp.splitext(osp.basename(config))[0]
+    work_dir = str(tmp_path / name)
+    code = train_tool.main([
+        osp.join(REPO, config), '--work-dir', work_dir, '--data-root', fashion_mnist_root,
+        '--cfg-options', 'train_dataloader.batch_size=4', 'train_cfg.max_epochs=1',
+        'default_hooks.logger.interval=1', 'randomness.seed=0'])
+    assert code == 0, capsys.readouterr().err[-4000:]
+    (scalars,) = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(scalars) as f:
+        steps = [record for record in map(json.loads, f) if 'loss' in record]
+    assert [record['iter'] for record in steps] == [1, 2]
+    assert all(math.isfinite(record['loss']) for record in steps)
+    assert all(('loss_adv' in record) == (not name.endswith('_eps0')) for record in steps)
+    assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
