@@ -14,73 +14,231 @@ _spec = importlib.util.spec_from_file_location(
 summarize = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(summarize)
 
+KNN = dict(k=200, sigma=0.5, num_bank=60000, num_query=10000)
+PROBE = dict(probe=dict(epochs=100, lr=3e-4, batch_size=256, weight_decay=0.0),
+             num_train=60000, num_test=10000)
+
 
 def write(root, name, result_type, method, eps, dataset, seed, last, best=None, epoch=100,
-          pretrain_dataset=None):
+          pretrain_dataset=None, feature='embedding', max_epochs='epoch', config=None, **extra):
+    """A result JSON as knn_eval.py / linear_eval.py write it."""
     os.makedirs(root, exist_ok=True)
     result = dict(result_type=result_type, method=method, eps=eps, dataset=dataset, seed=seed,
-                  epoch=epoch, pretrain_dataset=pretrain_dataset or dataset,
+                  epoch=epoch, max_epochs=epoch if max_epochs == 'epoch' else max_epochs,
+                  pretrain_dataset=pretrain_dataset or dataset, feature=feature,
+                  config=config or f'/configs/{method}_eps{eps:g}.py',
                   last_epoch=dict(top1=last, top5=99.0),
                   best_over_epochs=None if best is None else dict(top1=best, top5=99.5),
-                  val_selected=None)
+                  val_selected=None, **(KNN if result_type == 'knn_eval' else PROBE))
+    result.update(extra)
     with open(osp.join(root, name), 'w') as f:
         json.dump(result, f)
 
 
+def lines_of(capsys):
+    return capsys.readouterr().out.splitlines()
+
+
 @pytest.fixture
 def work_dirs(tmp_path):
-    for seed, (knn, lr, best) in enumerate([(75.0, 83.0, 76.0), (76.0, 83.5, 76.5),
-                                            (77.5, 82.0, 78.0)]):
-        run = str(tmp_path / 'simclr_eps0' / f'seed_{seed}')
-        write(run, 'knn_eval.json', 'knn_eval', 'simclr', 0.0, 'CIFAR10', seed, knn, best)
-        write(run, 'linear_eval.json', 'linear_eval', 'simclr', 0.0, 'CIFAR10', seed, lr)
-    for seed, value in enumerate([55.0, 56.0]):
-        write(str(tmp_path / 'simclr_c100' / f'seed_{seed}'), 'linear_eval.json', 'linear_eval',
-              'simclr', 0.03, 'CIFAR100', seed, value)
-    write(str(tmp_path / 'plain'), 'knn_eval.json', 'knn_eval', 'plain', 0.03, 'CIFAR10', 0, 83.1)
+    """SimCLR eps 0 and CLAE (0.03) on Fashion-MNIST, 3 seeds each: kNN on the
+    embedding and the backbone, the probe on the backbone, and the raw-pixel
+    kNN (the same in every run dir); a CIFAR-10 Plain run."""
+    scores = {0.0: [(75.0, 70.0, 83.0), (76.0, 71.0, 83.5), (77.5, 72.0, 82.0)],
+              0.03: [(76.0, 70.5, 84.0), (78.0, 71.5, 84.0), (78.0, 73.0, 83.0)]}
+    for eps, per_seed in scores.items():
+        for seed, (knn, knn_backbone, lr) in enumerate(per_seed):
+            run = str(tmp_path / f'simclr_eps{eps:g}' / f'seed_{seed}')
+            write(run, 'knn_eval.json', 'knn_eval', 'simclr', eps, 'FashionMNIST', seed, knn)
+            write(run, 'knn_backbone.json', 'knn_eval', 'simclr', eps, 'FashionMNIST', seed,
+                  knn_backbone, feature='backbone')
+            write(run, 'linear_eval.json', 'linear_eval', 'simclr', eps, 'FashionMNIST', seed,
+                  lr, feature='backbone')
+            write(run, 'knn_raw_pixels.json', 'knn_eval', 'simclr', eps, 'FashionMNIST', seed,
+                  79.5, feature='pixels', feature_dim=784)
+    write(str(tmp_path / 'plain'), 'knn_eval.json', 'knn_eval', 'plain', 0.03, 'CIFAR10', 0, 83.1,
+          epoch=200)
     with open(tmp_path / 'plain' / 'scalars.json', 'w') as f:  # a log, not a result
         f.write('{"loss": 1}\n{"loss": 2}\n')
     return str(tmp_path)
 
 
-def test_markdown_table_has_means_and_sample_stds(work_dirs, capsys):
+def test_features_classifiers_and_datasets_get_their_own_columns(work_dirs, capsys):
     assert summarize.main([work_dirs]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == '| Method | eps | kNN CIFAR10 | LR CIFAR10 | LR CIFAR100 |'
-    # mean and sample std (ddof=1) of (75, 76, 77.5) and of (83, 83.5, 82); (55, 56).
-    assert lines[2] == '| Plain | 0.03 | 83.10 (n=1) | - | - |'
-    assert lines[3] == '| SimCLR | 0 | 76.17 ± 1.26 | 82.83 ± 0.76 | - |'
-    assert lines[4] == '| SimCLR | 0.03 | - | - | 55.50 ± 0.71 |'
-    assert 'last epoch' in lines[-1]
+    lines = lines_of(capsys)
+    assert lines[0] == ('| Method | eps | epochs | kNN embedding CIFAR10 | kNN embedding '
+                        'FashionMNIST | kNN backbone FashionMNIST | kNN pixels FashionMNIST | '
+                        'LR backbone FashionMNIST |')
+    # mean and sample std (ddof=1) over the seeds, n in every cell
+    assert lines[2] == '| Plain | 0.03 | 200 | 83.10 (n=1) | - | - | - | - |'
+    assert lines[3] == ('| SimCLR | 0 | 100 | - | 76.17 ± 1.26 (n=3) | 71.00 ± 1.00 (n=3) | - | '
+                        '82.83 ± 0.76 (n=3) |')
+    assert lines[4] == ('| SimCLR | 0.03 | 100 | - | 77.33 ± 1.15 (n=3) | 71.67 ± 1.26 (n=3) | - '
+                        '| 83.67 ± 0.58 (n=3) |')
+    # CLAE - baseline per seed: kNN (1, 2, 0.5), kNN backbone (0.5, 0.5, 1), LR (1, 0.5, 1)
+    assert lines[5] == ('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 100 | - | +1.17 ± 0.76 '
+                        '(n=3) | +0.67 ± 0.29 (n=3) | - | +0.83 ± 0.29 (n=3) |')
+    # the raw-pixel kNN under SimCLR's protocol is its own row, one measurement however
+    # many run dirs hold it
+    assert lines[6] == '| SimCLR: raw pixels | - | - | - | - | - | 79.50 (n=1) | - |'
+    assert len([line for line in lines if line.startswith('|')]) == 7
+    assert 'last epoch' in lines[-1] and 'n runs per cell' in lines[-1]
 
 
-def test_best_over_epochs_and_csv(work_dirs, capsys):
-    assert summarize.main([work_dirs, '--score', 'best', '--format', 'csv']) == 0
+def test_raw_pixels_never_fill_the_encoders_cell(tmp_path, capsys):
+    """The demo's work dir: one run with its encoder kNN and the raw-pixel kNN
+    (which scored higher); the encoder's cell shows the encoder's score."""
+    write(str(tmp_path), 'knn_eval.json', 'knn_eval', 'simclr', 0.03, 'FashionMNIST', 0, 74.50)
+    write(str(tmp_path), 'knn_raw_pixels.json', 'knn_eval', 'simclr', 0.03, 'FashionMNIST', 0,
+          75.49, feature='pixels', feature_dim=784, epoch=100)
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == ('| Method | eps | epochs | kNN embedding FashionMNIST | '
+                        'kNN pixels FashionMNIST |')
+    assert lines[2] == '| SimCLR | 0.03 | 100 | 74.50 (n=1) | - |'
+    assert lines[3] == '| SimCLR: raw pixels | - | - | - | 75.49 (n=1) |'
+
+
+def test_paired_differences_use_only_the_seeds_both_rows_have(tmp_path, capsys):
+    for seed, value in enumerate([70.0, 72.0]):
+        write(str(tmp_path / f'base_{seed}'), 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10',
+              seed, value)
+    for seed, value in [(0, 71.0), (1, 75.0), (2, 90.0)]:
+        write(str(tmp_path / f'clae_{seed}'), 'knn_eval.json', 'knn_eval', 'uel', 0.03,
+              'CIFAR10', seed, value)
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[2] == '| UEL | 0 | 100 | 71.00 ± 1.41 (n=2) |'
+    assert lines[3] == '| UEL | 0.03 | 100 | 78.67 ± 10.02 (n=3) |'
+    # seeds 0 and 1: differences 1 and 3 (seed 2 has no baseline)
+    assert lines[4] == '| UEL: CLAE - baseline | 0.03 - 0 | 100 - 100 | +2.00 ± 1.41 (n=2) |'
+
+
+def test_a_compute_matched_baseline_is_its_own_row_and_pair(work_dirs, capsys):
+    for seed, value in enumerate([78.0, 79.0, 80.0]):
+        write(osp.join(work_dirs, 'simclr_eps0_long', f'seed_{seed}'), 'knn_eval.json',
+              'knn_eval', 'simclr', 0.0, 'FashionMNIST', seed, value, epoch=180,
+              config='/configs/simclr_eps0_long.py')
+    assert summarize.main([work_dirs]) == 0
+    lines = [line.split(' | ')[:4] for line in lines_of(capsys) if line.startswith('| SimCLR')]
+    assert lines == [['| SimCLR', '0', '100', '-'], ['| SimCLR', '0.03', '100', '-'],
+                     ['| SimCLR', '0', '180', '-'],
+                     ['| SimCLR: CLAE - baseline', '0.03 - 0', '100 - 100', '-'],
+                     ['| SimCLR: CLAE - baseline', '0.03 - 0', '100 - 180', '-'],
+                     ['| SimCLR: raw pixels', '-', '-', '-']]
+    capsys.readouterr()
+    summarize.main([work_dirs])
+    out = capsys.readouterr().out
+    # CLAE (76, 78, 78) - long baseline (78, 79, 80) on the embedding kNN
+    assert '| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 180 | - | -1.67 ± 0.58 (n=3) |' in out
+
+
+def test_a_probe_of_the_best_knn_checkpoint_gets_its_own_column(tmp_path, capsys):
+    write(str(tmp_path), 'linear_eval.json', 'linear_eval', 'plain', 0.03, 'CIFAR10', 0, 80.0)
+    write(str(tmp_path), 'linear_eval_best_knn.json', 'linear_eval', 'plain', 0.03, 'CIFAR10', 0,
+          81.0, epoch=87, max_epochs=100, checkpoint_selection='best-knn')
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == ('| Method | eps | epochs | LR embedding CIFAR10 | '
+                        'LR embedding CIFAR10 (best-kNN checkpoint) |')
+    assert lines[2] == '| Plain | 0.03 | 100 | 80.00 (n=1) | 81.00 (n=1) |'
+
+
+def test_raw_pixels_form_a_row_per_method_protocol(tmp_path, capsys):
+    # Raw-pixel kNN under the sigma of two methods' configs: a row each.
+    write(str(tmp_path / 'a'), 'pixels.json', 'knn_eval', 'simclr', 0.0, 'CIFAR10', 0, 40.0,
+          feature='pixels', feature_dim=3072)
+    write(str(tmp_path / 'b'), 'pixels.json', 'knn_eval', 'plain', 0.0, 'CIFAR10', 0, 38.0,
+          feature='pixels', feature_dim=3072, sigma=0.1)
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == '| Method | eps | epochs | kNN pixels CIFAR10 |'
+    assert lines[2:4] == ['| Plain: raw pixels | - | - | 38.00 (n=1) |',
+                          '| SimCLR: raw pixels | - | - | 40.00 (n=1) |']
+
+
+def test_different_classifier_settings_in_one_row_split_the_column(tmp_path, capsys):
+    # A run scored with the config's k and again with --k 20: two classifiers.
+    write(str(tmp_path), 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 0, 70.0)
+    write(str(tmp_path), 'knn_eval_k20.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 0, 68.0, k=20)
+    assert summarize.main([str(tmp_path)]) == 0
     captured = capsys.readouterr()
-    rows = list(csv.DictReader(io.StringIO(captured.out)))
-    simclr = next(r for r in rows if r['method'] == 'SimCLR' and r['eps'] == '0')
-    assert float(simclr['kNN CIFAR10 mean']) == pytest.approx(76.8333, abs=1e-4)
-    assert float(simclr['kNN CIFAR10 std']) == pytest.approx(1.0408, abs=1e-4)
-    assert simclr['kNN CIFAR10 n'] == '3'
-    assert "no 'best_over_epochs' score" in captured.err  # linear results here have none
+    lines = captured.out.splitlines()
+    assert lines[0] == ('| Method | eps | epochs | kNN embedding CIFAR10 (k=20) | '
+                        'kNN embedding CIFAR10 (k=200) |')
+    assert lines[2] == '| UEL | 0 | 100 | 68.00 (n=1) | 70.00 (n=1) |'
+    assert 'repeats' not in captured.err
+
+
+def test_rows_per_config_and_a_warning_when_configs_share_a_row(tmp_path, capsys):
+    write(str(tmp_path / 'r18'), 'knn_eval.json', 'knn_eval', 'simclr', 0.03, 'CIFAR100', 0, 60.0,
+          config='/c/simclr_r18_cifar100.py')
+    write(str(tmp_path / 'r50'), 'knn_eval.json', 'knn_eval', 'simclr', 0.03, 'CIFAR100', 0, 64.0,
+          config='/c/simclr_r50_cifar100.py')
+    assert summarize.main([str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert '62.00 ± 2.83 (n=2)' in captured.out
+    assert 'simclr_r18_cifar100, simclr_r50_cifar100' in captured.err
+    assert '--rows config' in captured.err
+    assert summarize.main([str(tmp_path), '--rows', 'config']) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == '| Method | eps | epochs | config | kNN embedding CIFAR100 |'
+    assert lines[2:4] == ['| SimCLR | 0.03 | 100 | simclr_r18_cifar100 | 60.00 (n=1) |',
+                          '| SimCLR | 0.03 | 100 | simclr_r50_cifar100 | 64.00 (n=1) |']
+
+
+def test_csv_has_every_row_with_mean_std_and_n(work_dirs, capsys):
+    assert summarize.main([work_dirs, '--format', 'csv']) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r['row'], r['method'], r['eps'], r['epochs']) for r in rows] == [
+        ('runs', 'Plain', '0.03', '200'), ('runs', 'SimCLR', '0', '100'),
+        ('runs', 'SimCLR', '0.03', '100'), ('CLAE - baseline', 'SimCLR', '0.03 - 0', '100 - 100'),
+        ('raw pixels', 'SimCLR', '-', '-')]
+    simclr, difference, pixels = rows[1], rows[3], rows[4]
+    assert float(simclr['kNN embedding FashionMNIST mean']) == pytest.approx(76.1667, abs=1e-4)
+    assert float(simclr['kNN embedding FashionMNIST std']) == pytest.approx(1.2583, abs=1e-4)
+    assert simclr['kNN embedding FashionMNIST n'] == '3'
+    assert float(difference['LR backbone FashionMNIST mean']) == pytest.approx(0.8333, abs=1e-4)
+    assert difference['LR backbone FashionMNIST n'] == '3'
+    assert pixels['kNN pixels FashionMNIST mean'] == '79.5000'
+    assert pixels['kNN pixels FashionMNIST n'] == '1'
+    assert pixels['kNN embedding FashionMNIST n'] == '0'
+
+
+def test_best_over_epochs_skips_results_without_it(work_dirs, capsys):
+    write(osp.join(work_dirs, 'simclr_eps0', 'seed_0'), 'knn_eval.json', 'knn_eval', 'simclr',
+          0.0, 'FashionMNIST', 0, 75.0, best=76.0)
+    assert summarize.main([work_dirs, '--score', 'best']) == 0
+    captured = capsys.readouterr()
+    assert '| SimCLR | 0 | 100 | 76.00 (n=1) |' in captured.out
+    assert "no 'best_over_epochs' score" in captured.err
 
 
 def test_a_repeated_run_counts_once(work_dirs, capsys):
     write(osp.join(work_dirs, 'simclr_eps0', 'seed_0'), 'knn_eval_epoch_50.json', 'knn_eval',
-          'simclr', 0.0, 'CIFAR10', 0, 10.0, epoch=50)
+          'simclr', 0.0, 'FashionMNIST', 0, 10.0, epoch=50, max_epochs=100)
     assert summarize.main([work_dirs]) == 0
     captured = capsys.readouterr()
-    assert '76.17 ± 1.26' in captured.out  # the epoch-100 result of seed 0 counts
+    assert '76.17 ± 1.26 (n=3)' in captured.out  # the epoch-100 result of seed 0 counts
     assert 'knn_eval_epoch_50.json repeats the run' in captured.err
 
 
-def test_transferred_encoders_get_their_own_columns(work_dirs, capsys):
-    write(osp.join(work_dirs, 'transfer'), 'linear_eval.json', 'linear_eval', 'simclr', 0.0,
-          'CIFAR10', 0, 70.0, pretrain_dataset='ImageNet100')
-    assert summarize.main([work_dirs]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith('| LR CIFAR10 | LR CIFAR100 | LR ImageNet100->CIFAR10 |')
-    assert lines[3].endswith('| 82.83 ± 0.76 | - | 70.00 (n=1) |')
+def test_transferred_encoders_get_their_own_columns(tmp_path, capsys):
+    write(str(tmp_path / 'a'), 'linear_eval.json', 'linear_eval', 'simclr', 0.0, 'CIFAR10', 0,
+          82.0)
+    write(str(tmp_path / 'b'), 'linear_eval.json', 'linear_eval', 'simclr', 0.0, 'CIFAR10', 0,
+          70.0, pretrain_dataset='ImageNet100')
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0].endswith('| LR embedding CIFAR10 | LR embedding ImageNet100->CIFAR10 |')
+    assert lines[2].endswith('| 82.00 (n=1) | 70.00 (n=1) |')
+
+
+def test_results_without_max_epochs_use_the_scored_epoch(tmp_path, capsys):
+    write(str(tmp_path), 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 0, 70.0, epoch=50,
+          max_epochs=None)
+    assert summarize.main([str(tmp_path)]) == 0
+    assert lines_of(capsys)[2] == '| UEL | 0 | 50 | 70.00 (n=1) |'
 
 
 def test_no_results_is_an_error(tmp_path, capsys):

@@ -1,17 +1,39 @@
 """Collect the JSON results of knn_eval.py / linear_eval.py over several
 seeds and print them in the layout of the paper's Table 1: one row per
-method and eps, one column per classifier and dataset, mean +- std.
+method, eps and training length, one column per classifier, feature and
+dataset, mean +- std (n) per cell.
 
     python tools/analysis/summarize_results.py WORK_DIRS... [--format markdown|csv]
-        [--score last|best|val] [--metric top1|top5]
+        [--score last|best|val] [--metric top1|top5] [--rows method|config]
 
-std is the sample standard deviation (ddof=1) over seeds; a cell with one
-run shows its value and (n=1). With several results for the same run (same
-method, eps, dataset, classifier and training seed) the one of the latest
-epoch (then the newest file) counts.
+What never shares a cell or a column:
+- classifiers (kNN, LR), features ('embedding', 'backbone', 'pixels') and
+  datasets: the column is e.g. "kNN backbone FashionMNIST";
+- raw-pixel results (feature 'pixels': no encoder) form their own row per
+  method, e.g. "SimCLR: raw pixels" (the floor under that method's kNN and
+  probe settings); no training seed changes them, so each protocol counts
+  once (the newest file);
+- training lengths: a baseline trained longer (a compute-matched one) is its
+  own row, told apart by its trained epochs (``max_epochs`` of the result, or
+  the scored checkpoint's epoch for results that lack it); with --rows config
+  each config is its own row too;
+- probes of a checkpoint selected by its kNN score (linear_eval.py --best-knn)
+  get their own column;
+- classifier settings (k, sigma, probe epochs, lr, ...) and data sizes: where
+  one row has results of two settings in a column, the column is split and
+  labelled with the settings that differ.
+
+For each method, every CLAE row (eps > 0) is paired with every baseline row
+(eps 0): a "CLAE - baseline" row gives the mean +- sample std of the per-seed
+differences over the seeds both rows have, and their number n.
+
+std is the sample standard deviation (ddof=1); a cell of one run shows its
+value and (n=1). With several results for the same run (same row, column and
+training seed) the one of the latest epoch (then the newest file) counts.
 """
 import argparse
 import csv
+import io
 import os.path as osp
 import statistics
 import sys
@@ -24,9 +46,12 @@ from clae_mm.evaluation.result_file import load_results  # noqa: E402
 CLASSIFIERS = {'knn_eval': 'kNN', 'linear_eval': 'LR'}
 METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR'}
 DATASET_ORDER = ['CIFAR10', 'CIFAR100', 'TinyImageNet']  # Table 1's; then the others by name
+FEATURE_ORDER = ['embedding', 'backbone', 'pixels']
 SCORES = {'last': 'last_epoch', 'best': 'best_over_epochs', 'val': 'val_selected'}
 SCORE_LABELS = {'last': 'last epoch', 'best': 'best over epochs, selected on the test set',
                 'val': 'epoch selected on a validation split of the train set'}
+SELECTION_LABELS = {'best-knn': 'best-kNN checkpoint'}
+PIXELS = 'raw pixels'
 
 
 def parse_args(argv=None):
@@ -39,6 +64,9 @@ def parse_args(argv=None):
                         'on the test set (as the authors report); val: selected on a '
                         'validation split')
     parser.add_argument('--metric', choices=['top1', 'top5'], default='top1')
+    parser.add_argument('--rows', choices=['method', 'config'], default='method',
+                        help='method: a row per method, eps and trained epochs (default); '
+                        'config: also a row per config file')
     return parser.parse_args(argv)
 
 
@@ -48,47 +76,155 @@ def dataset_label(result: dict) -> str:
     return dataset if pretrain in (None, dataset) else f'{pretrain}->{dataset}'
 
 
+def config_name(result: dict):
+    name = result.get('config_name') or result.get('config')
+    return osp.splitext(osp.basename(name))[0] if name else None
+
+
+def trained_epochs(result: dict):
+    """How long the encoder trained: ``max_epochs`` of the run, else the epoch
+    of the scored checkpoint (the last one, unless a checkpoint was selected)."""
+    return result.get('max_epochs') if result.get('max_epochs') is not None else result.get('epoch')
+
+
+def row_key(result: dict, by_config: bool) -> tuple:
+    """('runs', method, eps, trained epochs, config or None), or (PIXELS,
+    method) for a raw-pixel result: the floor under that method's protocol."""
+    if result.get('feature') == 'pixels':
+        return (PIXELS, result.get('method'))
+    return ('runs', result.get('method'), float(result.get('eps') or 0.0), trained_epochs(result),
+            config_name(result) if by_config else None)
+
+
+def column_key(result: dict) -> tuple:
+    return (CLASSIFIERS[result['result_type']], result.get('feature') or 'unknown feature',
+            dataset_label(result), result.get('checkpoint_selection'))
+
+
+def protocol(result: dict) -> tuple:
+    """The classifier's settings and the data sizes, as (name, value) pairs."""
+    if result['result_type'] == 'knn_eval':
+        names = ('k', 'sigma', 'num_bank', 'num_query')
+        found = [(name, result.get(name)) for name in names]
+    else:
+        probe = result.get('probe') or {}
+        found = [(f'probe {name}', probe.get(name))
+                 for name in ('epochs', 'lr', 'batch_size', 'weight_decay')]
+        found += [(name, result.get(name)) for name in ('num_train', 'num_test')]
+    if result.get('feature') == 'pixels':
+        found.append(('feature_dim', result.get('feature_dim')))
+    return tuple(found)
+
+
 def _run_order(result: dict):
     mtime = osp.getmtime(result['result_file']) if osp.exists(result['result_file']) else 0
     return (result.get('epoch') or -1, mtime)
 
 
-def collect(results: list, score: str, metric: str) -> dict:
-    """{(method, eps): {(classifier, dataset): [values over seeds]}}."""
+def collect(results: list, score: str, metric: str, by_config: bool = False) -> dict:
+    """{(row, column, protocol): {(config name, seed): value}}; a run is a
+    config and a training seed (the file name when the seed is unknown). A
+    raw-pixel result, which no training changes, counts once per protocol."""
     runs = {}
     for result in results:
-        key = (result.get('method'), float(result.get('eps') or 0.0), dataset_label(result),
-               CLASSIFIERS[result['result_type']],
-               result.get('seed') if result.get('seed') is not None else result['result_file'])
+        row = row_key(result, by_config)
+        run = (None, None) if row[0] == PIXELS else (
+            config_name(result),
+            result.get('seed') if result.get('seed') is not None else result['result_file'])
+        key = (row, column_key(result), protocol(result), run)
         if key in runs:
             kept, dropped = sorted([runs[key], result], key=_run_order, reverse=True)
-            print(f"warning: {dropped['result_file']} repeats the run of {kept['result_file']} "
-                  f"(same method, eps, dataset, classifier and seed); {kept['result_file']} counts",
-                  file=sys.stderr)
+            if row[0] != PIXELS:
+                print(f"warning: {dropped['result_file']} repeats the run of "
+                      f"{kept['result_file']} (same config, eps, epochs, dataset, classifier, "
+                      f"feature and seed); {kept['result_file']} counts", file=sys.stderr)
+            elif kept.get(SCORES[score]) != dropped.get(SCORES[score]):
+                print(f"warning: the raw-pixel results {dropped['result_file']} and "
+                      f"{kept['result_file']} have the same protocol but different scores; "
+                      f"{kept['result_file']} counts", file=sys.stderr)
             result = kept
         runs[key] = result
-    table = defaultdict(lambda: defaultdict(list))
-    for (method, eps, dataset, classifier, _), result in sorted(runs.items(), key=str):
+    cells = defaultdict(dict)
+    for (row, column, settings, run), result in sorted(runs.items(), key=str):
         chosen = result.get(SCORES[score])
         if not chosen or chosen.get(metric) is None:
             print(f"warning: {result['result_file']} has no '{SCORES[score]}' score; skipped",
                   file=sys.stderr)
             continue
-        table[(method, eps)][(classifier, dataset)].append(float(chosen[metric]))
-    return table
+        cells[(row, column, settings)][run] = float(chosen[metric])
+    return dict(cells)
 
 
-def _method_key(row):
-    method, eps = row
+def _warn_merged_configs(results: list) -> None:
+    configs = defaultdict(set)
+    for result in results:
+        row = row_key(result, by_config=False)
+        if row[0] != PIXELS and config_name(result):
+            configs[row].add(config_name(result))
+    for row, names in sorted(configs.items(), key=str):
+        if len(names) > 1:
+            print(f"warning: the row {row_label(row)} holds runs of {len(names)} configs "
+                  f"({', '.join(sorted(names))}); pass --rows config to split them",
+                  file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- #
+# Layout
+def _method_order(method):
     order = list(METHOD_NAMES)
-    return (order.index(method) if method in order else len(order), str(method), eps)
+    return (order.index(method) if method in order else len(order), str(method))
 
 
-def _column_key(column):
-    classifier, dataset = column
+def _row_order(row: tuple):
+    if row[0] == PIXELS:
+        return (1,)
+    _, _, eps, epochs, config = row
+    return (0, -1 if epochs is None else epochs, eps, str(config))
+
+
+def _column_order(column: tuple):
+    classifier, feature, dataset, selection = column
     return (list(CLASSIFIERS.values()).index(classifier),
             DATASET_ORDER.index(dataset) if dataset in DATASET_ORDER else len(DATASET_ORDER),
-            str(dataset))
+            str(dataset),
+            FEATURE_ORDER.index(feature) if feature in FEATURE_ORDER else len(FEATURE_ORDER),
+            str(feature), str(selection))
+
+
+def display_columns(cells: dict) -> list:
+    """[(column, protocol or None, label)]: one per column, or one per protocol
+    where a row holds results of several protocols in that column."""
+    protocols = defaultdict(set)
+    per_row = defaultdict(set)
+    for row, column, settings in cells:
+        protocols[column].add(settings)
+        per_row[(row, column)].add(settings)
+    shown = []
+    for column in sorted(protocols, key=_column_order):
+        classifier, feature, dataset, selection = column
+        label = f'{classifier} {feature} {dataset}'
+        if selection:
+            label += f' ({SELECTION_LABELS.get(selection, selection)})'
+        if all(len(found) == 1 for (_, c), found in per_row.items() if c == column):
+            shown.append((column, None, label))
+            continue
+        variants = sorted(protocols[column], key=str)
+        differ = [i for i in range(len(variants[0]))
+                  if len({variant[i][1] for variant in variants}) > 1]
+        for variant in variants:
+            shown.append((column, variant, label + ' (' + ', '.join(
+                f'{variant[i][0]}={variant[i][1]}' for i in differ) + ')'))
+    return shown
+
+
+def cell_values(cells: dict, row: tuple, column: tuple, variant) -> dict:
+    """{(config name, seed): value} of one table cell (a column without a
+    protocol split holds one protocol per row)."""
+    found = {}
+    for (r, c, settings), values in cells.items():
+        if r == row and c == column and (variant is None or settings == variant):
+            found.update(values)
+    return found
 
 
 def mean_std(values: list):
@@ -97,53 +233,112 @@ def mean_std(values: list):
     return statistics.fmean(values), std, len(values)
 
 
-def cell(values: list) -> str:
+def cell(values: list, signed: bool = False) -> str:
     if not values:
         return '-'
     mean, std, n = mean_std(values)
-    return f'{mean:.2f} (n=1)' if std is None else f'{mean:.2f} ± {std:.2f}'
+    number = f'{mean:+.2f}' if signed else f'{mean:.2f}'
+    return f'{number} (n=1)' if std is None else f'{number} ± {std:.2f} (n={n})'
 
 
-def render(table: dict, fmt: str, score: str, metric: str) -> str:
-    rows = sorted(table, key=_method_key)
-    columns = sorted({column for row in rows for column in table[row]}, key=_column_key)
-    names = [(METHOD_NAMES.get(method, str(method)), f'{eps:g}') for method, eps in rows]
+def _epochs(epochs) -> str:
+    return '?' if epochs is None else str(epochs)
+
+
+def _method_name(method) -> str:
+    return METHOD_NAMES.get(method, str(method))
+
+
+def row_label(row: tuple) -> str:
+    if row[0] == PIXELS:
+        return PIXELS if row[1] is None else f'{_method_name(row[1])}: {PIXELS}'
+    _, method, eps, epochs, config = row
+    return f"{METHOD_NAMES.get(method, str(method))} eps {eps:g}, {_epochs(epochs)} epochs" + (
+        f', {config}' if config else '')
+
+
+def paired_rows(rows: list) -> list:
+    """(CLAE row, baseline row) of one method: every eps > 0 row with every
+    eps 0 row (the equal-epoch and any compute-matched baseline)."""
+    runs = [row for row in rows if row[0] == 'runs']
+    return [(clae, baseline) for clae in runs if clae[2] > 0
+            for baseline in runs if baseline[2] == 0]
+
+
+def paired_differences(clae: dict, baseline: dict) -> list:
+    """CLAE - baseline per training seed, over the seeds both cells have once
+    (a seed of two configs merged into one row pairs with nothing)."""
+    def by_seed(cell_runs: dict) -> dict:
+        seeds = [seed for _, seed in cell_runs if not isinstance(seed, str)]
+        return {seed: value for (_, seed), value in cell_runs.items() if seeds.count(seed) == 1}
+
+    clae, baseline = by_seed(clae), by_seed(baseline)
+    return [clae[seed] - baseline[seed] for seed in sorted(set(clae) & set(baseline))]
+
+
+def table(cells: dict, by_config: bool):
+    """(header, column labels, body): per method its runs, its CLAE - baseline
+    pairs and its raw-pixel floor; body rows are (kind, fields, [(values, signed)])."""
+    columns = display_columns(cells)
+    methods = sorted({row[1] for row, _, _ in cells}, key=_method_order)
+    empty = ['-'] if by_config else []
+    body = []
+    for method in methods:
+        rows = sorted({row for row, _, _ in cells if row[1] == method}, key=_row_order)
+        name = _method_name(method)
+        for row in rows:
+            values = [(list(cell_values(cells, row, c, v).values()), False) for c, v, _ in columns]
+            if row[0] == PIXELS:
+                body.append((PIXELS, [row_label(row), '-', '-'] + empty, values))
+                continue
+            _, _, eps, epochs, config = row
+            body.append(('runs', [name, f'{eps:g}', _epochs(epochs)]
+                         + ([str(config)] if by_config else []), values))
+            if row != [r for r in rows if r[0] == 'runs'][-1]:
+                continue
+            for clae, baseline in paired_rows(rows):
+                diffs = [(paired_differences(cell_values(cells, clae, c, v),
+                                             cell_values(cells, baseline, c, v)), True)
+                         for c, v, _ in columns]
+                body.append(('CLAE - baseline',
+                             [f'{name}: CLAE - baseline', f'{clae[2]:g} - {baseline[2]:g}',
+                              f'{_epochs(clae[3])} - {_epochs(baseline[3])}']
+                             + ([f'{clae[4]} - {baseline[4]}'] if by_config else []), diffs))
+    header = ['Method', 'eps', 'epochs'] + (['config'] if by_config else [])
+    return header, [label for _, _, label in columns], body
+
+
+def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = False) -> str:
+    header, labels, body = table(cells, by_config)
     if fmt == 'csv':
-        lines = []
-        writer = csv.writer(_Lines(lines), lineterminator='')
-        writer.writerow(['method', 'eps'] + [f'{c} {d} {part}' for c, d in columns
-                                             for part in ('mean', 'std', 'n')])
-        for (method, eps), row in zip(names, rows):
-            values = []
-            for column in columns:
-                got = table[row].get(column)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator='\n')
+        writer.writerow(['row'] + [h.lower() for h in header]
+                        + [f'{label} {part}' for label in labels for part in ('mean', 'std', 'n')])
+        for kind, fields, values in body:
+            numbers = []
+            for got, _ in values:
                 if got:
                     mean, std, n = mean_std(got)
-                    values += [f'{mean:.4f}', '' if std is None else f'{std:.4f}', n]
+                    numbers += [f'{mean:.4f}', '' if std is None else f'{std:.4f}', n]
                 else:
-                    values += ['', '', 0]
-            writer.writerow([method, eps] + values)
-        return '\n'.join(lines)
-    header = ['Method', 'eps'] + [f'{c} {d}' for c, d in columns]
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
-    for (method, eps), row in zip(names, rows):
-        lines.append('| ' + ' | '.join([method, eps] + [cell(table[row].get(column, []))
-                                                        for column in columns]) + ' |')
-    counts = sorted({len(values) for row in rows for values in table[row].values()})
-    lines.append('')
-    lines.append(f'{metric} accuracy (%), {SCORE_LABELS[score]}; mean ± sample std over '
-                 f"{'/'.join(map(str, counts))} seed(s).")
-    return '\n'.join(lines)
-
-
-class _Lines:
-    """A file-like sink for csv.writer that collects one string per row."""
-
-    def __init__(self, lines: list):
-        self.lines = lines
-
-    def write(self, text: str) -> None:
-        self.lines.append(text)
+                    numbers += ['', '', 0]
+            method = fields[0] if kind == 'runs' else fields[0].split(': ')[0]
+            writer.writerow([kind, method] + fields[1:] + numbers)
+        return out.getvalue().rstrip('\n')
+    lines = ['| ' + ' | '.join(header + labels) + ' |', '|' + '---|' * (len(header) + len(labels))]
+    for _, fields, values in body:
+        lines.append('| ' + ' | '.join(fields + [cell(got, signed) for got, signed in values])
+                     + ' |')
+    kinds = {kind for kind, _, _ in body}
+    note = (f'{metric} accuracy (%), {SCORE_LABELS[score]}; mean ± sample std over the training '
+            'seeds, n runs per cell; epochs: the trained epochs.')
+    if 'CLAE - baseline' in kinds:
+        note += (' CLAE - baseline: mean ± sample std of the per-seed differences over the seeds '
+                 'both rows have (n pairs).')
+    if 'raw pixels' in kinds:
+        note += ' raw pixels: the classifier on the normalised input image, no encoder.'
+    return '\n'.join(lines + ['', note])
 
 
 def main(argv=None) -> int:
@@ -158,11 +353,14 @@ def main(argv=None) -> int:
         print(f'error: no knn_eval / linear_eval result under {" ".join(args.work_dirs)}; run '
               'tools/benchmarks/knn_eval.py or linear_eval.py first', file=sys.stderr)
         return 2
-    table = collect(results, args.score, args.metric)
-    if not table:
+    by_config = args.rows == 'config'
+    if not by_config:
+        _warn_merged_configs(results)
+    cells = collect(results, args.score, args.metric, by_config)
+    if not cells:
         print(f'error: no result has a {SCORES[args.score]!r} score', file=sys.stderr)
         return 2
-    print(render(table, args.format, args.score, args.metric))
+    print(render(cells, args.format, args.score, args.metric, by_config))
     return 0
 
 
