@@ -1,118 +1,70 @@
 """Ablation points (Figs. 5-7) from the JSON results of the evaluation tools.
 
-A result file (``clae_mm.evaluation.result_file``: ``result_type``, ``config``,
-``checkpoint``, ``method``, ``eps``, ``seed``, ``epoch`` and the scores
-``last_epoch`` / ``best_over_epochs`` / ``val_selected``) says how the encoder
-was scored; what was varied comes from how it was trained:
+A result file (``clae_mm.evaluation.result_file``: ``result_type``,
+``method``, ``dataset``, ``feature``, ``eps``, ``seed``, ``epoch``,
+``training`` and the scores ``last_epoch`` / ``best_over_epochs`` /
+``val_selected``) says how the encoder was scored and how it was trained.
+The value of each axis comes from, in this order:
 
-- ``eps``: the result's ``eps`` (0 for a baseline, or when alpha = 0);
-- ``epochs``: the result's ``epoch`` (the checkpoint's pretext epochs);
-- ``batch_size``, ``embed_dim``, ``arch``, ``alpha``, ``attack``: the training
-  config as it ran (:func:`training_config`): ``train_dataloader.batch_size``
-  (per process), ``model.neck.out_channels``, ``model.backbone`` type and
-  depth (``ResNet-18``), and the ContrastiveAdversarialHook's ``alpha`` and
-  ``attack`` (``'none'`` for a baseline).
+- the result's ``settings`` (``{"settings": {"batch_size": 64}}``), for
+  results made elsewhere;
+- ``epochs`` only: the result's ``epoch`` (the checkpoint's pretext epochs);
+- the result's ``training``: the settings the checkpoint recorded as plain
+  data (``clae_mm.utils.training_settings``: ``batch_size`` per process,
+  ``embed_dim``, ``arch``, ``alpha``, ``eps``, ``attack``, ``max_epochs``);
+- ``eps`` only: the result's ``eps``.
 
-A key of the same name under ``settings`` in the result (``{"settings":
-{"batch_size": 64}}``) takes precedence, for results made elsewhere.
+Nothing here executes a config: neither the text mmengine stores in a
+checkpoint (``meta['cfg']``) nor a file a result names; a crafted file could
+put any code there.
 """
-import glob
-import os.path as osp
 import re
 import statistics
 import sys
 from typing import Dict, List, Optional
 
-from mmengine.config import Config
-
 from clae_mm.utils import CLAEError
-from clae_mm.utils.safe_load import safe_load_checkpoint
-from .perturbation import adversarial_hook_cfg
 
 X_KEYS = ('batch_size', 'embed_dim', 'arch', 'alpha', 'eps', 'epochs', 'attack')
 CATEGORICAL = ('batch_size', 'embed_dim', 'arch', 'attack')
 SCORES = {'last': 'last_epoch', 'best': 'best_over_epochs', 'val': 'val_selected'}
-_CONFIGS: Dict[str, Config] = {}  # one parse per checkpoint / config file
+# What must match for two results to be one point: scores of other datasets,
+# methods or features are never averaged together.
+GROUP_KEYS = ('pretrain_dataset', 'dataset', 'method', 'feature')
+_TRAINING_KEY = dict(epochs='max_epochs')
 
 
-def _checkpoint_file(result: dict) -> Optional[str]:
-    """The checkpoint a result scored: its ``checkpoint`` file, or for a work
-    dir the last scored epoch's checkpoint (else its latest epoch_N.pth)."""
-    path = result.get('checkpoint')
-    if not path:
-        return None
-    if osp.isfile(path):
-        return path
-    scored = (result.get('last_epoch') or {}).get('checkpoint')
-    if scored and osp.isfile(scored):
-        return scored
-    found = glob.glob(osp.join(path, 'epoch_*.pth')) if osp.isdir(path) else []
-    epoch = lambda p: int(re.search(r'epoch_(\d+)\.pth$', p).group(1))  # noqa: E731
-    return max(found, key=epoch) if found else None
-
-
-def training_config(result: dict) -> Config:
-    """The config the encoder was trained with, ``--cfg-options`` included:
-    the merged config MMEngine stores in the checkpoint (``meta['cfg']``),
-    else the one the Runner dumped into the checkpoint's work dir, else the
-    result's ``config`` file (the run's ``--cfg-options`` then are unknown)."""
-    checkpoint = _checkpoint_file(result)
-    key = checkpoint or result.get('config') or ''
-    if key in _CONFIGS:
-        return _CONFIGS[key]
-    cfg = None
-    if checkpoint:
-        text = (safe_load_checkpoint(checkpoint).get('meta') or {}).get('cfg')
-        if isinstance(text, str) and text.strip():
-            cfg = Config.fromstring(text, '.py')
-        else:
-            dumped = osp.join(osp.dirname(checkpoint), osp.basename(result.get('config') or ''))
-            if osp.isfile(dumped):
-                cfg = Config.fromfile(dumped)
-    if cfg is None:
-        if not result.get('config') or not osp.isfile(result['config']):
-            raise CLAEError(f"{result.get('result_file', 'a result')}: neither its checkpoint nor "
-                            f"its config {result.get('config')!r} is readable, so its training "
-                            'settings are unknown; pass results beside their runs, or add them '
-                            'under "settings"')
-        cfg = Config.fromfile(result['config'])
-    _CONFIGS[key] = cfg
-    return cfg
-
-
-def _arch(cfg) -> str:
-    backbone = cfg.model.backbone
-    depth = backbone.get('depth')
-    return f'ResNet-{depth}' if depth and 'ResNet' in backbone.get('type', '') else \
-        str(backbone.get('arch') or backbone.get('type'))
+def training_value(result: dict, key: str):
+    """``result['settings'][key]``, else ``result['training'][key]``; a
+    one-line error when the result records neither."""
+    settings = result.get('settings') or {}
+    if key in settings:
+        return settings[key]
+    training = result.get('training')
+    if not isinstance(training, dict):
+        raise CLAEError(f"{result.get('result_file', 'a result')} records no training settings "
+                        '(written by an older knn_eval / linear_eval); run the evaluation tool '
+                        'on its checkpoint again, or add the values under "settings"')
+    value = training.get(_TRAINING_KEY.get(key, key))
+    if value is None:
+        raise CLAEError(f"{result.get('result_file', 'a result')}: its training settings have "
+                        f'no {key}; add it under "settings"')
+    return value
 
 
 def x_value(result: dict, x: str):
     """The value of ablation axis ``x`` for one result (see the module doc)."""
     if x not in X_KEYS:
         raise ValueError(f'x must be one of {X_KEYS}, got {x!r}')
-    settings = result.get('settings') or {}
-    if x in settings:
-        return settings[x]
-    if x == 'eps' and result.get('eps') is not None:
-        return float(result['eps'])
-    if x == 'epochs' and result.get('epoch') is not None:
-        return int(result['epoch'])
-    cfg = training_config(result)
-    hook = adversarial_hook_cfg(cfg)
-    if x == 'batch_size':
-        return int(cfg.train_dataloader.batch_size)
-    if x == 'embed_dim':
-        return int(cfg.model.neck.out_channels)
-    if x == 'arch':
-        return _arch(cfg)
-    if x == 'alpha':
-        return float(hook.get('alpha', 0.0))
-    if x == 'attack':  # a baseline makes no attack
-        return str(hook.get('attack', 'fgsm')) if result_eps(result) else 'none'
     if x == 'eps':
-        return float(hook.get('eps', 0.0)) if hook.get('alpha', 1.0) else 0.0
-    return int(cfg.train_cfg.max_epochs)
+        return result_eps(result)
+    if x == 'epochs' and 'epochs' not in (result.get('settings') or {}) \
+            and result.get('epoch') is not None:
+        return int(result['epoch'])
+    value = training_value(result, x)
+    if x == 'attack':  # a baseline makes no attack
+        return str(value) if result_eps(result) else 'none'
+    return float(value) if x == 'alpha' else value
 
 
 def score(result: dict, which: str = 'last', metric: str = 'top1') -> Optional[float]:
@@ -126,12 +78,14 @@ def score(result: dict, which: str = 'last', metric: str = 'top1') -> Optional[f
 
 
 def result_eps(result: dict) -> float:
-    settings = result.get('settings') or {}
-    eps = settings.get('eps', result.get('eps'))
-    if eps is None:
-        hook = adversarial_hook_cfg(training_config(result))
-        eps = hook.get('eps', 0.0) if hook.get('alpha', 1.0) else 0.0
-    return float(eps)
+    """The eps the encoder was trained with (0 for a baseline)."""
+    settings, training = result.get('settings') or {}, result.get('training') or {}
+    for source in (settings, training if isinstance(training, dict) else {}):
+        if source.get('eps') is not None:
+            return float(source['eps'])
+    if result.get('eps') is not None:
+        return float(result['eps'])
+    return float(training_value(result, 'eps'))  # the one-line error
 
 
 def sort_key(x: str, value):
@@ -142,13 +96,20 @@ def sort_key(x: str, value):
     return (1, int(number.group(1)) if number else 0, str(value))
 
 
+def _group_label(key: str, value) -> str:
+    if key == 'pretrain_dataset':
+        return f'pretrained on {value}:'
+    return f'{value} features' if key == 'feature' else str(value)
+
+
 def collect_points(results: List[dict], x: str, which: str = 'last',
                    metric: str = 'top1') -> List[dict]:
     """One point per (group, x): the scores of every seed, their mean and
     sample std (ddof=1; None for one seed). Groups: 'baseline' (eps 0) and
     'CLAE' (eps > 0; split by eps unless x is eps itself), prefixed by the
-    method when results of several methods are given."""
-    methods = {result.get('method') for result in results}
+    pre-training set, evaluation set, method and feature wherever the given
+    results differ in them (:data:`GROUP_KEYS`): those are never averaged."""
+    varying = [key for key in GROUP_KEYS if len({str(r.get(key)) for r in results}) > 1]
     points: Dict[tuple, dict] = {}
     for result in results:
         value = score(result, which, metric)
@@ -157,8 +118,7 @@ def collect_points(results: List[dict], x: str, which: str = 'last',
                             f'metrics.{metric} score; choose another --score / --metric')
         eps = result_eps(result)
         group = 'baseline (eps=0)' if eps == 0 else ('CLAE' if x == 'eps' else f'CLAE (eps={eps:g})')
-        if len(methods) > 1:
-            group = f"{result.get('method')} {group}"
+        group = ' '.join([*(_group_label(key, result.get(key)) for key in varying), group])
         position = x_value(result, x)
         point = points.setdefault((group, position), dict(group=group, x=position, values=[],
                                                           seeds=[], files=[]))

@@ -19,17 +19,9 @@ from clae_mm.models.utils.adversarial_augmentation import AdversarialAugmentatio
 from clae_mm.models.utils.attacks import linf_projection
 from clae_mm.models.utils.dual_bn import has_dual_bn
 from clae_mm.utils import CLAEError
+from clae_mm.utils.training_settings import adversarial_hook_cfg
 
 BN_MODES = ('train', 'eval')
-
-
-def adversarial_hook_cfg(cfg) -> dict:
-    """The config's ContrastiveAdversarialHook settings ({} when it has none)."""
-    hooks = list((cfg.get('default_hooks') or {}).values()) + list(cfg.get('custom_hooks') or [])
-    for hook in hooks:
-        if isinstance(hook, dict) and hook.get('type') == 'ContrastiveAdversarialHook':
-            return dict(hook)
-    return {}
 
 
 def adversary_from_config(cfg, eps: Optional[float] = None,

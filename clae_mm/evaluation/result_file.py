@@ -5,6 +5,9 @@ import os
 import os.path as osp
 from typing import Iterable, List
 
+from clae_mm.utils.training_settings import (plain_value, recorded_training_settings,
+                                             training_settings)
+
 RESULT_TYPES = ('knn_eval', 'linear_eval')
 
 
@@ -14,17 +17,27 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     set), the pre-training dataset (they differ for transfer), and the
     training seed and epoch recorded in the checkpoint's meta, the training
     length (``max_epochs``, which tells a longer-trained baseline apart) and
-    the config file's name."""
+    the config file's name.
+
+    ``training`` holds the settings the run was trained with, as plain data
+    (``clae_mm.utils.training_settings``), for the analysis tools: those the
+    checkpoint recorded (``training_source='checkpoint'``), else those of the
+    config given to the evaluation tool (``'evaluation config'``; a
+    checkpoint written before they were recorded, or by stock mmengine)."""
     meta = checkpoint.get('meta') or {}
+    recorded = recorded_training_settings(meta)
     adversarial = (cfg.get('default_hooks') or {}).get('adversarial') or {}
     eps = float(adversarial.get('eps', 0.0)) if adversarial.get('alpha', 1.0) else 0.0
     pretrain_dataset = ((cfg.get('train_dataloader') or {}).get('dataset') or {}).get('type')
     dataset = (cfg.get('eval_bank') or {}).get('type') or pretrain_dataset
     filename = getattr(cfg, 'filename', None)
     return dict(method=(cfg.model.get('head') or {}).get('method'), eps=eps, dataset=dataset,
-                pretrain_dataset=pretrain_dataset, seed=meta.get('seed'), epoch=meta.get('epoch'),
+                pretrain_dataset=pretrain_dataset, seed=plain_value(meta.get('seed')),
+                epoch=plain_value(meta.get('epoch')),
                 max_epochs=(cfg.get('train_cfg') or {}).get('max_epochs'),
-                config_name=osp.splitext(osp.basename(filename))[0] if filename else None)
+                config_name=osp.splitext(osp.basename(filename))[0] if filename else None,
+                training=training_settings(cfg) if recorded is None else recorded,
+                training_source='evaluation config' if recorded is None else 'checkpoint')
 
 
 def write_result(path: str, result: dict) -> None:

@@ -4,11 +4,12 @@
         [--score last|best|val] [--metric top1|top5] [--classifier knn|linear] [--out-dir DIR]
 
 RESULTS are the JSON files of tools/benchmarks/{knn_eval,linear_eval}.py, or
-folders searched for them. Where each x value comes from (the result, or
-the training config stored in its checkpoint) is described in
-``clae_mm/analysis/ablation_results.py``. Results with eps = 0 are the
+folders searched for them. Each x value comes from the result: the training
+settings its checkpoint recorded as plain data (no config is executed; see
+``clae_mm/analysis/ablation_results.py``). Results with eps = 0 are the
 baseline, the others CLAE (one line per eps, or one CLAE line when
-``--x eps``). Numeric axes (alpha, eps, epochs) are lines with error bars,
+``--x eps``); results of different datasets, methods or features are
+separate lines, never averaged. Numeric axes (alpha, eps, epochs) are lines with error bars,
 a group measured at a single x (the baseline of Fig. 6a/b) a dashed
 reference line; categorical axes (batch size, embedding dim, architecture,
 attack) are grouped bars. std is the sample std over seeds (none for one).

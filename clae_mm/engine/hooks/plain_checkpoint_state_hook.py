@@ -3,6 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 
 from clae_mm.registry import HOOKS
+from clae_mm.utils.training_settings import training_settings
 
 _BUFFER_TAG = '__history_buffer__'
 
@@ -47,11 +48,17 @@ class PlainCheckpointStateHook(Hook):
     allow-listing those globals, this hook writes them as lists and numbers
     and rebuilds the buffers after loading: our checkpoints need no global
     beyond torch's defaults, and nothing in them can run code.
+
+    It also records the run's settings as plain data in
+    ``meta['training_settings']`` (``clae_mm.utils.training_settings``):
+    the analysis tools read those, never the config text in ``meta['cfg']``.
     """
 
     priority = 'VERY_HIGH'
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if 'meta' in checkpoint and getattr(runner, 'cfg', None) is not None:
+            checkpoint['meta']['training_settings'] = training_settings(runner.cfg)
         for key in ('message_hub', 'meta'):
             if key in checkpoint:
                 checkpoint[key] = to_plain(checkpoint[key])

@@ -1,0 +1,78 @@
+"""The settings a run was trained with, as plain data (numbers and strings).
+
+``PlainCheckpointStateHook`` writes them into every checkpoint
+(``meta['training_settings']``) and the evaluation tools copy them into their
+result files (``training``), so the analysis tools read values instead of
+executing a config: the ``meta['cfg']`` text mmengine also stores is Python,
+and running it runs whatever a crafted checkpoint put there.
+"""
+from typing import Optional
+
+import numpy as np
+
+# ContrastiveAdversarialHook's defaults, for a hook config that omits them.
+_HOOK_DEFAULTS = dict(eps=0.03, alpha=1.0, attack='fgsm')
+
+
+def adversarial_hook_cfg(cfg) -> dict:
+    """The config's ContrastiveAdversarialHook settings ({} when it has none)."""
+    hooks = list((cfg.get('default_hooks') or {}).values()) + list(cfg.get('custom_hooks') or [])
+    for hook in hooks:
+        if isinstance(hook, dict) and hook.get('type') == 'ContrastiveAdversarialHook':
+            return dict(hook)
+    return {}
+
+
+def _arch(backbone: dict) -> Optional[str]:
+    """``ResNet-18`` for mmpretrain-style ResNets, else the backbone's arch or type."""
+    depth = backbone.get('depth')
+    if depth and 'ResNet' in str(backbone.get('type', '')):
+        return f'ResNet-{depth}'
+    name = backbone.get('arch') or backbone.get('type')
+    return None if name is None else str(name)
+
+
+def _number(value, kind):
+    return None if value is None else kind(value)
+
+
+def training_settings(cfg) -> dict:
+    """``method``, ``dataset`` (the pre-training set), ``batch_size`` (per
+    process), ``embed_dim`` (the projection's output), ``arch``
+    (``ResNet-18``), the adversary's ``eps`` (0 when none runs: no
+    ContrastiveAdversarialHook or alpha 0), ``alpha``, ``attack`` (``'none'``
+    at eps 0) and ``max_epochs``; None where the config does not say."""
+    model = cfg.get('model') or {}
+    loader = cfg.get('train_dataloader') or {}
+    hook = adversarial_hook_cfg(cfg)
+    alpha = float(hook.get('alpha', _HOOK_DEFAULTS['alpha'])) if hook else 0.0
+    eps = float(hook.get('eps', _HOOK_DEFAULTS['eps'])) if hook and alpha else 0.0
+    return dict(
+        method=(model.get('head') or {}).get('method'),
+        dataset=(loader.get('dataset') or {}).get('type'),
+        batch_size=_number(loader.get('batch_size'), int),
+        embed_dim=_number((model.get('neck') or {}).get('out_channels'), int),
+        arch=_arch(model.get('backbone') or {}),
+        eps=eps, alpha=alpha,
+        attack=str(hook.get('attack', _HOOK_DEFAULTS['attack'])) if eps else 'none',
+        max_epochs=_number((cfg.get('train_cfg') or {}).get('max_epochs'), int))
+
+
+def recorded_training_settings(meta) -> Optional[dict]:
+    """The settings a checkpoint's meta recorded (None when it has none),
+    keeping only plain values: the file may come from anyone."""
+    recorded = (meta or {}).get('training_settings') if isinstance(meta, dict) else None
+    if not isinstance(recorded, dict):
+        return None
+    return {str(key): plain_value(value) for key, value in recorded.items()}
+
+
+def plain_value(value):
+    """A number or string of a checkpoint's meta as a JSON-able Python value:
+    numpy scalars (stock mmengine stores the seed as one) become Python
+    numbers, anything else that is not plain becomes None."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, np.generic) and value.dtype.kind in 'biuf':
+        return value.item()
+    return None
