@@ -1,11 +1,10 @@
 """The scalars MMEngine's LocalVisBackend logged during training
 (``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON record a line)."""
+import ast
 import glob
 import json
 import os.path as osp
 from typing import Dict, List, Tuple
-
-from mmengine.config import Config
 
 from clae_mm.utils import CLAEError
 
@@ -48,13 +47,46 @@ def load_series(work_dir: str, keys=TRAIN_KEYS + EVAL_KEYS) -> Dict[str, List[Tu
     return {key: sorted(values.items()) for key, values in series.items() if values}
 
 
+def literal_value(node: ast.AST):
+    """The value of a literal expression, or of ``dict(key=literal, ...)``:
+    what mmengine's ``Config.dump`` writes. Raises ValueError for anything
+    else; nothing is executed."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == 'dict' \
+            and not node.args and all(keyword.arg for keyword in node.keywords):
+        return {keyword.arg: literal_value(keyword.value) for keyword in node.keywords}
+    if isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
+        return {literal_value(key): literal_value(value)
+                for key, value in zip(node.keys, node.values)}
+    if isinstance(node, (ast.List, ast.Tuple)):
+        values = [literal_value(element) for element in node.elts]
+        return values if isinstance(node, ast.List) else tuple(values)
+    return ast.literal_eval(node)
+
+
+def dumped_config_value(path: str, name: str):
+    """The top-level ``name = ...`` of a config the Runner dumped into a work
+    dir, read as literals: the work dir is not a config the user named, so
+    its file is parsed, never executed. None when absent or not literal."""
+    try:
+        with open(path) as f:
+            tree = ast.parse(f.read(), path)
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
+            try:
+                return literal_value(node.value)
+            except (ValueError, TypeError, SyntaxError, RecursionError):
+                return None
+    return None
+
+
 def knn_step_unit(work_dir: str) -> str:
     """'epoch' unless the run's dumped config has the kNN hook count iterations."""
     for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'config.py')))[-1:]:
-        try:
-            hook = (Config.fromfile(path).get('default_hooks') or {}).get('knn') or {}
-        except Exception:  # a config that no longer parses only costs the axis label
-            return 'epoch'
-        if hook.get('by_epoch', True) is False:
+        hooks = dumped_config_value(path, 'default_hooks')
+        hook = (hooks.get('knn') if isinstance(hooks, dict) else None) or {}
+        if isinstance(hook, dict) and hook.get('by_epoch', True) is False:
             return 'iteration'
     return 'epoch'

@@ -4,6 +4,8 @@ import os
 import os.path as osp
 import shutil
 
+from clae_mm.analysis.training_scalars import knn_step_unit
+
 from .tool_loader import load_tool, read_png
 
 plot_curves = load_tool('plot_curves')
@@ -54,3 +56,20 @@ def test_resumed_run_keeps_the_latest_value_of_a_step(tmp_path, capsys):
     shutil.rmtree(work_dir / '20240102_000000')
     assert plot_curves.main([str(work_dir), '--out-dir', out]) == 2
     assert 'no */vis_data/scalars.json' in capsys.readouterr().err
+
+
+def test_the_dumped_config_is_read_never_executed(tmp_path):
+    # A work dir is not a config the user named: its vis_data/config.py is
+    # parsed for the kNN hook's step unit, and its code does not run.
+    marker = tmp_path / 'ran'
+    work_dir = tmp_path / 'run'
+    os.makedirs(work_dir / '20240101_000000' / 'vis_data')
+    dumped = work_dir / '20240101_000000' / 'vis_data' / 'config.py'
+    for by_epoch, unit in ((False, 'iteration'), (True, 'epoch')):
+        dumped.write_text(f"__import__('os').system('touch {marker}')\n"
+                          f"default_hooks = dict(\n    knn=dict(by_epoch={by_epoch}, interval=1,"
+                          " type='KNNEvalHook'),\n    logger=dict(interval=10))\n")
+        assert knn_step_unit(str(work_dir)) == unit
+    dumped.write_text(f"default_hooks = __import__('os').system('touch {marker}')\n")
+    assert knn_step_unit(str(work_dir)) == 'epoch'  # not literal: the default
+    assert not marker.exists()
