@@ -16,8 +16,9 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     adversary runs), the evaluation dataset (the kNN bank / probe training
     set), the pre-training dataset (they differ for transfer), and the
     training seed and epoch recorded in the checkpoint's meta, the training
-    length (``max_epochs``, which tells a longer-trained baseline apart) and
-    the config file's name.
+    length (``max_epochs`` of the run, which tells a longer-trained baseline
+    apart: from the checkpoint's runtime info, else the config) and the config
+    file's name.
 
     ``training`` holds the settings the run was trained with, as plain data
     (``clae_mm.utils.training_settings``), for the analysis tools: those the
@@ -34,10 +35,19 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     return dict(method=(cfg.model.get('head') or {}).get('method'), eps=eps, dataset=dataset,
                 pretrain_dataset=pretrain_dataset, seed=plain_value(meta.get('seed')),
                 epoch=plain_value(meta.get('epoch')),
-                max_epochs=(cfg.get('train_cfg') or {}).get('max_epochs'),
+                max_epochs=_trained_epochs(cfg, checkpoint),
                 config_name=osp.splitext(osp.basename(filename))[0] if filename else None,
                 training=training_settings(cfg) if recorded is None else recorded,
                 training_source='evaluation config' if recorded is None else 'checkpoint')
+
+
+def _trained_epochs(cfg, checkpoint: dict):
+    """``max_epochs`` the run trained for: the runtime info mmengine saved in
+    the checkpoint (it includes the --cfg-options of the training), else the
+    evaluation config's."""
+    runtime_info = (checkpoint.get('message_hub') or {}).get('runtime_info') or {}
+    recorded = plain_value(runtime_info.get('max_epochs'))
+    return recorded if recorded is not None else (cfg.get('train_cfg') or {}).get('max_epochs')
 
 
 def write_result(path: str, result: dict) -> None:

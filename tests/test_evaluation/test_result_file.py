@@ -35,3 +35,13 @@ def test_describe_run_records_the_training_settings(tmp_path):
     assert run['training']['batch_size'] == 8 and run['training']['eps'] == 0.05
     assert run['training']['extra'] is None
     json.dumps(run)  # the result file is JSON
+
+
+def test_the_trained_length_comes_from_the_checkpoint_when_it_has_it():
+    """Trained with --cfg-options train_cfg.max_epochs=2, scored with the config
+    as written: the run's runtime info tells the length it trained for."""
+    cfg = Config.fromfile(osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'))
+    checkpoint = dict(meta=dict(seed=0, epoch=2),
+                      message_hub=dict(runtime_info=dict(max_epochs=2, epoch=1)))
+    assert cfg.train_cfg.max_epochs != 2
+    assert describe_run(cfg, checkpoint)['max_epochs'] == 2
