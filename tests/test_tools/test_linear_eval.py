@@ -1,9 +1,10 @@
 import json
+import os.path as osp
 
 import pytest
 
 from tests.conftest import TINY_ENCODER
-from tests.test_tools.test_knn_eval import load_tool
+from tests.test_tools.test_knn_eval import load_tool, online_history
 
 
 @pytest.fixture(scope='module')
@@ -25,6 +26,7 @@ def test_tool_probes_a_trained_checkpoint_and_writes_json(linear_tool, simclr_ru
     assert result['result_type'] == 'linear_eval'
     assert (result['method'], result['eps'], result['dataset']) == ('simclr', 0.03, 'CIFAR10')
     assert (result['seed'], result['epoch']) == (0, 2)
+    assert result['checkpoint_selection'] is None  # the checkpoint given
     # SimCLR: the pooled backbone feature, Adam 3e-4, batch 256 (the authors' eval_lr.py).
     assert result['feature'] == 'backbone' and result['feature_dim'] == 64
     assert result['probe'] == dict(optimizer='Adam', epochs=6, batch_size=256, lr=3e-4,
@@ -49,3 +51,20 @@ def test_arguments_override_the_config(linear_tool, simclr_run, tmp_path):
     assert (result['probe']['batch_size'], result['probe']['lr']) == (16, 0.01)
     assert result['history'] is None and result['val_selected'] is None
     assert result['last_epoch']['epoch'] == 2
+
+
+def test_best_knn_probes_the_checkpoint_the_authors_would(linear_tool, simclr_run, tmp_path):
+    """--best-knn on the work dir: the epoch checkpoint of best kNN top-1 in the
+    KNNEvalHook history (ties: the later epoch), and the JSON says so."""
+    history = online_history(simclr_run['checkpoint'])
+    best = max((e for e in history.values() if e['step'] >= 1),
+               key=lambda e: (e['knn/top1'], e['step']))
+    out = tmp_path / 'linear.json'
+    assert linear_eval(linear_tool, dict(simclr_run, checkpoint=simclr_run['work_dir']), out,
+                       '--best-knn', '--epochs', '2', '--no-history') == 0
+    with open(out) as f:
+        result = json.load(f)
+    assert result['checkpoint_selection'] == 'best-knn'
+    assert result['checkpoint'] == osp.join(simclr_run['work_dir'], f"epoch_{best['step']}.pth")
+    assert (result['epoch'], result['max_epochs']) == (best['step'], 2)
+    assert result['knn_top1_of_checkpoint'] == best['knn/top1']

@@ -2,6 +2,7 @@
 
     python tools/benchmarks/linear_eval.py CONFIG CHECKPOINT [--epochs 1000]
         [--batch-size N] [--lr 3e-4] [--out FILE] [--data-root DIR] [--cfg-options ...]
+    python tools/benchmarks/linear_eval.py CONFIG WORK_DIR --best-knn ...
 
 The frozen encoder (clean BNs, eval mode, no augmentation) embeds the train
 and test sets once; the probe is trained on those cached features (Adam,
@@ -9,6 +10,10 @@ the paper's 1000 epochs take minutes). Reported: the probe's last epoch and,
 labelled as selected on the test set, its best epoch (what the authors
 report); with --val-fraction also the epoch chosen on a validation split of
 the train set. Writes a JSON result (default: beside the checkpoint).
+
+With --best-knn the probed checkpoint is the run's checkpoint of best kNN
+test top-1 (the authors' ``_best``, on which they probe Plain and UEL): it is
+selected on the test set, and the JSON says so (``checkpoint_selection``).
 """
 import argparse
 import os.path as osp
@@ -20,6 +25,7 @@ from mmengine.dist import get_dist_info
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
+from clae_mm.evaluation.checkpoint_selection import best_knn_checkpoint  # noqa: E402
 from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
 from clae_mm.evaluation.linear_evaluation import evaluate_linear  # noqa: E402
 from clae_mm.evaluation.result_file import describe_run  # noqa: E402
@@ -32,7 +38,10 @@ from clae_mm.utils import register_all_modules  # noqa: E402
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Linear-probe evaluation of a clae_mm checkpoint')
     parser.add_argument('config', help='the config the checkpoint was trained with')
-    parser.add_argument('checkpoint', help='an epoch_N.pth file')
+    parser.add_argument('checkpoint', help='an epoch_N.pth file (with --best-knn: the work dir)')
+    parser.add_argument('--best-knn', action='store_true',
+                        help="probe the run's checkpoint of best kNN test top-1 (the authors' "
+                        '_best; selected on the test set), which the training must have kept')
     parser.add_argument('--epochs', type=int,
                         help='probe epochs (default: evaluation.linear of the config, 1000)')
     parser.add_argument('--batch-size', type=int, help='probe batch (SimCLR 256, Plain/UEL 128)')
@@ -62,6 +71,10 @@ def parse_args(argv=None):
 
 def run(args) -> dict:
     started = time.time()
+    selection = None
+    if args.best_knn:
+        selection = best_knn_checkpoint(args.checkpoint)
+        args.checkpoint = selection['path']  # the result is written beside it
     model, cfg, loaded, device = model_to_evaluate(args, args.checkpoint)
     settings = evaluation_settings(cfg, 'linear', stage=args.feature, epochs=args.epochs,
                                    batch_size=args.batch_size, lr=args.lr,
@@ -88,6 +101,8 @@ def run(args) -> dict:
                  eval_interval=args.eval_interval, val_fraction=args.val_fraction)
     return dict(result_type='linear_eval', config=osp.abspath(args.config),
                 checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
+                checkpoint_selection='best-knn' if selection else None,
+                knn_top1_of_checkpoint=selection['top1'] if selection else None,
                 feature=settings['stage'], probe=probe,
                 **{key: result[key] for key in ('num_train', 'num_test', 'num_val', 'num_classes',
                                                 'feature_dim')},

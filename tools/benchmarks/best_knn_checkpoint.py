@@ -1,0 +1,58 @@
+"""The checkpoint of best kNN test top-1 of a training run (the authors'
+``_best``, which their Plain and UEL linear probes score; selected on the
+test set, so not our default).
+
+    python tools/benchmarks/best_knn_checkpoint.py WORK_DIR [--prune]
+        prints its path; --prune deletes the other epoch_N.pth but the last
+    python tools/benchmarks/best_knn_checkpoint.py --training-options CONFIG [--cfg-options ...]
+        prints the --cfg-options that keep a checkpoint at every kNN evaluation
+
+run_seeds.sh uses both with PROBE_CHECKPOINT=best-knn; linear_eval.py
+--best-knn probes the checkpoint and records the selection.
+"""
+import argparse
+import os.path as osp
+import sys
+
+from mmengine.config import Config, DictAction
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from clae_mm.evaluation.checkpoint_selection import (best_knn_checkpoint,  # noqa: E402
+                                                     prune_to_best_and_last, training_options)
+from clae_mm.utils.errors import CLAEError  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description='the checkpoint of best kNN top-1 of a run')
+    parser.add_argument('path', help='the work dir of a training run (with --training-options: '
+                        'the config)')
+    parser.add_argument('--training-options', action='store_true',
+                        help='print the --cfg-options that keep a checkpoint at every kNN '
+                        'evaluation of the config PATH')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings in the config, key=value')
+    parser.add_argument('--prune', action='store_true',
+                        help='delete every epoch_N.pth but the best-kNN and the last one')
+    args = parser.parse_args(argv)
+    try:
+        if args.training_options:
+            cfg = Config.fromfile(args.path)
+            if args.cfg_options:
+                cfg.merge_from_dict(args.cfg_options)
+            print(' '.join(training_options(cfg)))
+            return 0
+        best = best_knn_checkpoint(args.path)
+        removed = prune_to_best_and_last(osp.dirname(best['path']), best['path']) \
+            if args.prune else []
+    except CLAEError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 2
+    print(f"epoch {best['epoch']}: best kNN top-1 {best['top1']:.2f} (selected on the test set)"
+          + (f'; removed {len(removed)} other checkpoints' if args.prune else ''), file=sys.stderr)
+    print(best['path'])
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
