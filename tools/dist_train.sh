@@ -9,7 +9,12 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
+# The project's virtual environment when there is one (PYTHON overrides).
+if [ -x "$(dirname "$0")/../.venv/bin/python" ]; then
+    PYTHON=${PYTHON:-$(dirname "$0")/../.venv/bin/python}
+else
+    PYTHON=${PYTHON:-python}
+fi
 
 PYTHONPATH="$(dirname "$0")/..${PYTHONPATH:+:$PYTHONPATH}" \
 exec "$PYTHON" -m torch.distributed.run \

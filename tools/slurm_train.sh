@@ -10,7 +10,12 @@ GPUS=${GPUS:-8}
 GPUS_PER_NODE=${GPUS_PER_NODE:-8}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
-PYTHON=${PYTHON:-python}
+# The project's virtual environment when there is one (PYTHON overrides).
+if [ -x "$(dirname "$0")/../.venv/bin/python" ]; then
+    PYTHON=${PYTHON:-$(dirname "$0")/../.venv/bin/python}
+else
+    PYTHON=${PYTHON:-python}
+fi
 
 PYTHONPATH="$(dirname "$0")/..${PYTHONPATH:+:$PYTHONPATH}" \
 srun -p "${PARTITION}" \

@@ -11,7 +11,15 @@
 #   CFG_OPTIONS   extra --cfg-options for training and evaluation (one string)
 #   PROBE_ARGS    extra arguments of linear_eval.py (e.g. "--epochs 200")
 #   SEEDS         the seeds to run instead of 0..N-1 (e.g. "2" to add a third seed)
-#   PYTHON        the interpreter (default: python)
+#   PROBE_CHECKPOINT  which checkpoint the linear probe scores:
+#                 last      the last one (default; nothing selected on the test set)
+#                 best-knn  the one of best kNN test top-1 during training, as the authors
+#                           probe Plain and UEL (their `_best`; selected on the test set, and
+#                           the probe's JSON says so). Training then keeps a checkpoint at every
+#                           kNN evaluation; once the probe is done all but the best and the last
+#                           are deleted (KEEP_CHECKPOINTS=all keeps them).
+#   PYTHON        the interpreter (default: the project's .venv/bin/python if there is one,
+#                 else python)
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: bash $0 CONFIG N [GPUS]" >&2
@@ -22,7 +30,16 @@ N=$2
 GPUS=${3:-1}
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOOLS="$(dirname "$HERE")"
-PYTHON=${PYTHON:-python}
+if [ -x "$(dirname "$TOOLS")/.venv/bin/python" ]; then
+    PYTHON=${PYTHON:-$(dirname "$TOOLS")/.venv/bin/python}
+else
+    PYTHON=${PYTHON:-python}
+fi
+PROBE_CHECKPOINT=${PROBE_CHECKPOINT:-last}
+case "$PROBE_CHECKPOINT" in
+    last|best-knn) ;;
+    *) echo "error: PROBE_CHECKPOINT=$PROBE_CHECKPOINT; use last or best-knn" >&2; exit 2 ;;
+esac
 NAME="$(basename "${CONFIG%.py}")"
 WORK_ROOT=${WORK_ROOT:-work_dirs/$NAME}
 PORT=${PORT:-29500}
@@ -32,6 +49,13 @@ DATA_ARGS=()
 if [ -n "${DATA_ROOT:-}" ]; then DATA_ARGS=(--data-root "$DATA_ROOT"); fi
 read -r -a EXTRA_OPTIONS <<< "${CFG_OPTIONS:-}"
 read -r -a PROBE_EXTRA <<< "${PROBE_ARGS:-}"
+CFG_ARGS=()
+if [ ${#EXTRA_OPTIONS[@]} -gt 0 ]; then CFG_ARGS=(--cfg-options "${EXTRA_OPTIONS[@]}"); fi
+KEEP_OPTIONS=()  # best-knn: a checkpoint at every kNN evaluation, none deleted during training
+if [ "$PROBE_CHECKPOINT" = best-knn ]; then
+    KEEP="$("$PYTHON" "$HERE/best_knn_checkpoint.py" "$CONFIG" --training-options "${CFG_ARGS[@]}")"
+    read -r -a KEEP_OPTIONS <<< "$KEEP"
+fi
 
 launch() {  # launch SCRIPT ARGS...: one process, or torchrun over GPUS processes
     local script=$1; shift
@@ -49,15 +73,18 @@ for seed in "${SEED_LIST[@]}"; do
     echo "=== seed $seed: $WORK_DIR"
     started=$(date +%s.%N)
     launch "$TOOLS/train.py" "$CONFIG" --work-dir "$WORK_DIR" "${DATA_ARGS[@]}" \
-        --cfg-options randomness.seed="$seed" "${EXTRA_OPTIONS[@]}"
+        --cfg-options randomness.seed="$seed" "${EXTRA_OPTIONS[@]}" "${KEEP_OPTIONS[@]}"
     trained=$(date +%s.%N)
     CHECKPOINT="$(cat "$WORK_DIR/last_checkpoint")"
-    CFG_ARGS=()
-    if [ ${#EXTRA_OPTIONS[@]} -gt 0 ]; then CFG_ARGS=(--cfg-options "${EXTRA_OPTIONS[@]}"); fi
+    PROBED=("$CHECKPOINT")
+    if [ "$PROBE_CHECKPOINT" = best-knn ]; then PROBED=("$WORK_DIR" --best-knn); fi
     launch "$HERE/knn_eval.py" "$CONFIG" "$CHECKPOINT" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
         --out "$WORK_DIR/knn_eval.json"
-    launch "$HERE/linear_eval.py" "$CONFIG" "$CHECKPOINT" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
+    launch "$HERE/linear_eval.py" "$CONFIG" "${PROBED[@]}" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
         --out "$WORK_DIR/linear_eval.json" "${PROBE_EXTRA[@]}"
+    if [ "$PROBE_CHECKPOINT" = best-knn ] && [ "${KEEP_CHECKPOINTS:-}" != all ]; then
+        "$PYTHON" "$HERE/best_knn_checkpoint.py" "$WORK_DIR" --prune > /dev/null
+    fi
     # Wall time of the run (training, then both scores), for the result tables.
     "$PYTHON" -c 'import json, sys; t0, t1, t2 = map(float, sys.argv[2:5]); json.dump(dict(
         result_type="run_time", config=sys.argv[5], seed=int(sys.argv[6]), host_cpus=int(sys.argv[7]),

@@ -1,0 +1,47 @@
+"""tools/benchmarks/run_seeds.sh end to end on a tiny encoder: one seed,
+probing the checkpoint of best kNN accuracy (PROBE_CHECKPOINT=best-knn)."""
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+
+import torch
+
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER
+
+
+def test_best_knn_probe_checkpoint(tmp_path, cifar10_root):
+    work_root = str(tmp_path / 'runs')
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1', DATA_ROOT=cifar10_root,
+               WORK_ROOT=work_root, PROBE_CHECKPOINT='best-knn',
+               # checkpoints every 2 epochs, only 1 kept: best-knn overrides both
+               CFG_OPTIONS=' '.join(TINY_ENCODER + TINY_LOADER + [
+                   'train_cfg.max_epochs=3', 'default_hooks.checkpoint.interval=2',
+                   'default_hooks.checkpoint.max_keep_ckpts=1']),
+               PROBE_ARGS='--epochs 2 --num-workers 0 --no-progress')
+    env.pop('PYTHON', None)  # the project's .venv/bin/python by default
+    proc = subprocess.run(['bash', osp.join(REPO, 'tools/benchmarks/run_seeds.sh'),
+                           osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'), '1'],
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    work_dir = osp.join(work_root, 'seed_0')
+    with open(osp.join(work_dir, 'linear_eval.json')) as f:
+        probe = json.load(f)
+    last = torch.load(osp.join(work_dir, 'epoch_3.pth'), weights_only=True)
+    history = last['message_hub']['runtime_info']['knn/history']
+    best = max((e for e in history if e['step'] >= 1), key=lambda e: (e['knn/top1'], e['step']))
+    assert probe['checkpoint_selection'] == 'best-knn'
+    assert probe['checkpoint'] == osp.abspath(osp.join(work_dir, f"epoch_{best['step']}.pth"))
+    # a checkpoint at every kNN evaluation (every epoch) while training; then the best and
+    # the last remain
+    log, = glob.glob(osp.join(work_dir, '*', '*.log'))
+    with open(log) as f:
+        saved = [line.split('Saving checkpoint at ')[1].split()[0] for line in f
+                 if 'Saving checkpoint at ' in line]
+    assert saved == ['1', '2', '3']
+    kept = sorted(name for name in os.listdir(work_dir) if name.endswith('.pth'))
+    assert kept == sorted({f"epoch_{best['step']}.pth", 'epoch_3.pth'})
+    with open(osp.join(work_dir, 'knn_eval.json')) as f:
+        assert json.load(f)['epoch'] == 3  # kNN still scores the last checkpoint
+    assert '| LR backbone CIFAR10 (best-kNN checkpoint) |' in proc.stdout
