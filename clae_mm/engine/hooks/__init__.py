@@ -7,8 +7,9 @@ from .random_state_hook import RandomStateHook
 from .knn_eval_hook import KNNEvalHook
 from .linear_eval_hook import LinearEvalHook
 from .online_linear_probe_hook import OnlineLinearProbeHook
+from .step_audit_hook import StepAuditHook
 
 __all__ = ['ContrastiveAdversarialHook', 'PlainCheckpointStateHook',
            'KNNEvalHook', 'LinearEvalHook', 'OnlineLinearProbeHook',
            'AtomicCheckpointHook', 'CheckpointCompatibilityHook', 'NonFiniteLossHook',
-           'RandomStateHook']
+           'RandomStateHook', 'StepAuditHook']
