@@ -2,3 +2,4 @@ import mmpretrain.engine  # noqa: F401  (our child registry does not run the par
 import mmpretrain.visualization  # noqa: F401
 
 from .hooks import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
