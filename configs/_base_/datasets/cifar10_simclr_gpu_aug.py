@@ -4,9 +4,10 @@
 # uint8 steps, see docs/benchmarks.md), normalised (mean/std 0.5, the authors' SimCLR) and in channels_last.
 # Everything else (dataset, batch size, eval_bank, eval_query) is cifar10_simclr.py's.
 _base_ = './cifar10_simclr.py'
-# The normalisation (mean, std, to_rgb) is the base's.
+# The normalisation (mean, std, to_rgb) is the base's. The pinned batch goes to the device
+# with non_blocking=True: a blocking copy would make the host wait at the start of every step.
 data_preprocessor = dict(type='ContrastiveAugmentDataPreprocessor', method='simclr', size=32,
-                         num_views=2, channels_last=True)
+                         num_views=2, channels_last=True, non_blocking=True)
 train_pipeline = [dict(type='PackInputs')]
 
 train_dataloader = dict(
