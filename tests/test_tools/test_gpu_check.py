@@ -1,0 +1,120 @@
+"""tools/benchmarks/gpu_check.sh end to end on the CPU, in the tiny setting
+docs/benchmarks.md names, so that it works the first time a GPU runs it."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, TINY_ENCODER
+
+sys.path.insert(0, osp.join(REPO, 'tools', 'benchmarks'))
+import gpu_check  # noqa: E402
+
+TINY_RUN = ['--device', 'cpu', '--threads', '1', '--batch-size', '8', '--iters', '3',
+            '--warmup', '1', '--train-iters', '10', '--train-images', '40',
+            '--train-workers', '0', '--log-interval', '2', '--precision-steps', '3']
+
+
+@pytest.fixture(scope='module')
+def check(tmp_path_factory):
+    out = tmp_path_factory.mktemp('gpu_check')
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1')
+    proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.sh'), str(out),
+                           *TINY_RUN, '--cfg-options', *TINY_ENCODER],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=str(out))
+    assert proc.returncode == 0, proc.stderr[-6000:]
+    return json.loads((out / 'gpu_check.json').read_text()), (out / 'gpu_check.md').read_text()
+
+
+def test_times_every_method_interleaved_with_its_flops(check):
+    result, _ = check
+    assert list(result['timing']) == ['simclr', 'plain', 'uel']
+    assert not result['skipped'] and not result['failed']
+    for method, timing in result['timing'].items():
+        assert timing['rounds'] == 3 and timing['steps_per_epoch'] == 50000 // 8
+        assert 1.5 < timing['flop_ratio_clae_vs_baseline'] < 2.2, method
+        assert timing['ratio_clae_vs_baseline'] > 0
+        for mode, m in timing['modes'].items():
+            assert len(m['times_s']) == 3 and m['images_per_s'] == pytest.approx(8 / m['median_s'])
+            assert m['epoch_s'] == pytest.approx(timing['steps_per_epoch'] * m['median_s'])
+            assert m['achieved_tflops'] > 0
+            assert m['fraction_of_peak_bf16'] is None  # no peak known for a CPU
+    simclr = result['timing']['simclr']['modes']
+    assert (simclr['baseline']['forwards_per_iter'], simclr['clae']['forwards_per_iter']) == (2, 4)
+
+
+def test_every_pass_runs_in_bf16_and_the_model_step_reads_nothing_back(check):
+    # bf16 autocast covers the views, the attack's input-only backward, L_adv and
+    # the backward (the CPU autocast stands in for the GPU's); the step itself
+    # (preprocessor, loss, backward, update) makes no host synchronisation.
+    result, _ = check
+    for timing in result['timing'].values():
+        for m in timing['modes'].values():
+            assert m['bf16_flop_fraction'] == 1.0 and list(m['flops_by_dtype']) == ['bfloat16']
+            assert m['host_syncs_per_step'] == 0, m['host_sync_sites']
+
+
+def test_a_real_train_run_reports_its_data_time_and_audits_a_loop_iteration(check):
+    result, _ = check
+    train = result['train']
+    assert train['status'] == 'ok', train
+    assert train['epochs'] == 2 and train['iterations'] == 10
+    assert 0 < train['data_time_s'] < train['iteration_s']
+    assert train['data_time_fraction'] == pytest.approx(train['data_time_s'] / train['iteration_s'])
+    audit = train['loop_audit']
+    assert audit['low_precision_fraction'] == 1.0
+    # mmengine's RuntimeInfoHook reads loss, loss_aug and loss_adv every iteration
+    assert audit['host_sync_sites'].get('mmengine/logging/message_hub.py:346 (_get_valid_value)') == 3
+    assert not any(site.startswith('clae_mm/models') for site in audit['host_sync_sites'])
+
+
+def test_bf16_and_fp32_runs_start_equal_and_differ_a_little(check):
+    result, _ = check
+    precision = result['bf16_vs_fp32']
+    assert precision['steps'] == 3 and len(precision['loss_bf16']) == 3
+    assert 0 < precision['final_abs_difference'] < 0.05 * abs(precision['final_loss_fp32'])
+    assert 0 < precision['weights_apart_vs_moved'] < 2
+
+
+def test_compile_auto_is_skipped_on_the_cpu_with_its_reason(check):
+    result, summary = check
+    assert result['compile']['status'].startswith('skipped: --compile auto compiles on CUDA only')
+    assert 'torch.compile: skipped: --compile auto' in summary
+
+
+def test_the_compiled_encoder_routes_through_both_bns(tmp_path):
+    # The compile part in-process with dynamo's eager backend: the dual-BN
+    # routing and the momentum changes of the attack trace and recompile.
+    args = gpu_check.parse_args([str(tmp_path), *TINY_RUN, '--iters', '2', '--compile', 'on',
+                                 '--compile-backend', 'eager', '--cfg-options', *TINY_ENCODER,
+                                 'default_hooks.adversarial.gain_interval=2'])
+    gpu_check.register_all_modules()
+    torch = gpu_check.torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the tool's --threads 1: tiny ops gain nothing from more
+    try:
+        result = gpu_check.compile_part(args, torch.device('cpu'), str(tmp_path))
+    finally:
+        torch.set_num_threads(threads)
+    assert result['status'] == 'ok' and result['backend'] == 'eager' and result['warmup_steps'] == 3
+    assert set(result['median_s']) == {'baseline', 'clae', 'baseline_compiled', 'clae_compiled'}
+    assert result['speedup_clae'] > 0 and result['ratio_clae_vs_baseline_compiled'] > 0
+
+
+def test_summary_states_the_targets(check):
+    _, summary = check
+    assert 'CLAE-SimCLR / baseline step time <= 1.9' in summary
+    assert 'data time < 5 % of the iteration' in summary
+    assert 'n/a (not this GPU class)' in summary  # the 10 s epoch is an H100/H200 target
+
+
+@pytest.mark.parametrize('name,tflops', [
+    ('NVIDIA H100 80GB HBM3', 989.0), ('NVIDIA H100 PCIe', 756.0), ('NVIDIA H100 NVL', 835.0),
+    ('NVIDIA H200', 989.0), ('NVIDIA GH200 480GB', 989.0), ('NVIDIA A100-SXM4-80GB', 312.0),
+    ('NVIDIA A100 80GB PCIe', 312.0), ('NVIDIA L40S', 362.0), ('NVIDIA L40', 181.0),
+    ('NVIDIA L4', 121.0), ('NVIDIA A10', 125.0), ('NVIDIA A10G', None), ('Tesla V100-SXM2-16GB', None)])
+def test_peak_bf16_lookup(name, tflops):
+    assert gpu_check.peak_bf16_tflops(name) == tflops
