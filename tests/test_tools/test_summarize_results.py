@@ -244,3 +244,131 @@ def test_results_without_max_epochs_use_the_scored_epoch(tmp_path, capsys):
 def test_no_results_is_an_error(tmp_path, capsys):
     assert summarize.main([str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith('error: no knn_eval / linear_eval result')
+
+
+def write_run_time(root, config, seed, total_s, train_s=None, **extra):
+    """run_time.json as tools/benchmarks/run_seeds.sh writes it beside a run's results."""
+    train_s = total_s - 60.0 if train_s is None else train_s
+    data = dict(result_type='run_time', config=config, seed=seed, host_cpus=2, train_s=train_s,
+                score_s=round(total_s - train_s, 1), total_s=total_s, **extra)
+    with open(osp.join(root, 'run_time.json'), 'w') as f:
+        json.dump(data, f, indent=2)
+
+
+def test_run_times_of_the_rows_folders_fill_a_last_column(work_dirs, capsys):
+    """Seeds 0-2 of eps 0 and seeds 0-1 of eps 0.03 recorded their wall time;
+    seed 2 of eps 0.03 and the Plain run did not."""
+    for eps, totals in [(0.0, [450.0, 474.0, 498.0]), (0.03, [600.0, 612.0])]:
+        for seed, total in enumerate(totals):
+            write_run_time(osp.join(work_dirs, f'simclr_eps{eps:g}', f'seed_{seed}'),
+                           f'simclr_eps{eps:g}', seed, total)
+    assert summarize.main([work_dirs]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == ('| Method | eps | epochs | kNN embedding CIFAR10 | kNN embedding '
+                        'FashionMNIST | kNN backbone FashionMNIST | kNN pixels FashionMNIST | '
+                        'LR backbone FashionMNIST | train + score (min) |')
+    assert lines[1] == '|' + '---|' * 9
+    # the scores are those without run times; minutes: 7.5, 7.9, 8.3 and 10.0, 10.2
+    assert lines[2] == '| Plain | 0.03 | 200 | 83.10 (n=1) | - | - | - | - | - |'
+    assert lines[3] == ('| SimCLR | 0 | 100 | - | 76.17 ± 1.26 (n=3) | 71.00 ± 1.00 (n=3) | - | '
+                        '82.83 ± 0.76 (n=3) | 7.9 ± 0.4 (n=3) |')
+    assert lines[4] == ('| SimCLR | 0.03 | 100 | - | 77.33 ± 1.15 (n=3) | 71.67 ± 1.26 (n=3) | - '
+                        '| 83.67 ± 0.58 (n=3) | 10.1 ± 0.1 (n=2) |')
+    assert lines[5] == ('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 100 | - | +1.17 ± 0.76 '
+                        '(n=3) | +0.67 ± 0.29 (n=3) | - | +0.83 ± 0.29 (n=3) | - |')
+    assert lines[6] == '| SimCLR: raw pixels | - | - | - | - | - | 79.50 (n=1) | - | - |'
+    assert len([line for line in lines if line.startswith('|')]) == 7
+    # the score note stays as it was; the time note follows it
+    assert 'last epoch' in lines[-2] and 'n runs per cell' in lines[-2]
+    assert lines[-1].startswith('train + score (min): wall time of training plus both scores')
+    assert 'run_seeds.sh' in lines[-1]
+    assert captured.err == ''
+
+
+def test_run_time_files_are_never_results(tmp_path, capsys):
+    run = str(tmp_path / 'seed_0')
+    write(run, 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 0, 70.0)
+    write_run_time(run, 'uel_eps0', 0, 300.0)
+    alone = str(tmp_path / 'no_results')  # a run time without results: no row
+    os.makedirs(alone)
+    write_run_time(alone, 'uel_eps0', 1, 900.0)
+    results = summarize.load_results([str(tmp_path)])
+    assert [osp.basename(r['result_file']) for r in results] == ['knn_eval.json']
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == '| Method | eps | epochs | kNN embedding CIFAR10 | train + score (min) |'
+    assert lines[2] == '| UEL | 0 | 100 | 70.00 (n=1) | 5.0 (n=1) |'
+    assert len([line for line in lines if line.startswith('|')]) == 3
+    # only run times: still no result
+    assert summarize.main([alone]) == 2
+    assert capsys.readouterr().err.startswith('error: no knn_eval / linear_eval result')
+
+
+def test_without_run_times_the_table_has_no_time_column(tmp_path, capsys):
+    write(str(tmp_path), 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 0, 70.0)
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == '| Method | eps | epochs | kNN embedding CIFAR10 |'
+    assert not any('train + score' in line for line in lines)
+    assert summarize.main([str(tmp_path), '--format', 'csv']) == 0
+    assert 'train + score' not in capsys.readouterr().out
+
+
+def test_run_times_match_their_rows_by_folder(tmp_path, capsys):
+    """Runs of two training lengths and --rows config: each row gets the run
+    times of its own folders; a folder of results given as files counts too."""
+    for seed, total in [(0, 120.0), (1, 180.0)]:
+        run = str(tmp_path / 'short' / f'seed_{seed}')
+        write(run, 'knn_eval.json', 'knn_eval', 'simclr', 0.0, 'FashionMNIST', seed, 70.0,
+              epoch=50, config='/c/short.py')
+        write_run_time(run, 'short', seed, total)
+    long_run = str(tmp_path / 'long' / 'seed_0')
+    write(long_run, 'knn_eval.json', 'knn_eval', 'simclr', 0.0, 'FashionMNIST', 0, 75.0,
+          epoch=200, config='/c/long.py')
+    write_run_time(long_run, 'long', 0, 1500.0)
+    assert summarize.main([str(tmp_path), '--rows', 'config']) == 0
+    lines = lines_of(capsys)
+    assert lines[0].endswith('| config | kNN embedding FashionMNIST | train + score (min) |')
+    assert lines[2] == '| SimCLR | 0 | 50 | short | 70.00 ± 0.00 (n=2) | 2.5 ± 0.7 (n=2) |'
+    assert lines[3] == '| SimCLR | 0 | 200 | long | 75.00 (n=1) | 25.0 (n=1) |'
+    assert summarize.main([osp.join(long_run, 'knn_eval.json')]) == 0
+    assert lines_of(capsys)[2] == '| SimCLR | 0 | 200 | 75.00 (n=1) | 25.0 (n=1) |'
+
+
+def test_csv_has_the_run_time_columns(work_dirs, capsys):
+    for seed, total in enumerate([450.0, 474.0, 498.0]):
+        write_run_time(osp.join(work_dirs, 'simclr_eps0', f'seed_{seed}'), 'simclr_eps0', seed,
+                       total)
+    assert summarize.main([work_dirs, '--format', 'csv']) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith(
+        ',train + score (min) mean,train + score (min) std,train + score (min) n')
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r['row'], r['eps'], r['train + score (min) n']) for r in rows] == [
+        ('runs', '0.03', '0'), ('runs', '0', '3'), ('runs', '0.03', '0'),
+        ('CLAE - baseline', '0.03 - 0', '0'), ('raw pixels', '-', '0')]
+    baseline = rows[1]
+    assert float(baseline['train + score (min) mean']) == pytest.approx(7.9)
+    assert float(baseline['train + score (min) std']) == pytest.approx(0.4)
+    assert rows[0]['train + score (min) mean'] == ''
+    # the score columns are unchanged
+    assert float(baseline['kNN embedding FashionMNIST mean']) == pytest.approx(76.1667, abs=1e-4)
+
+
+def test_a_repeated_or_broken_run_time_is_warned_about(tmp_path, capsys):
+    first, again = str(tmp_path / 'a' / 'seed_0'), str(tmp_path / 'b' / 'seed_0')
+    for run in (first, again):
+        write(run, 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 0, 70.0)
+    write_run_time(first, 'uel_eps0', 0, 600.0)
+    write_run_time(again, 'uel_eps0', 0, 300.0)
+    os.utime(osp.join(first, 'run_time.json'), (1, 1))  # the older one
+    broken = str(tmp_path / 'c' / 'seed_1')
+    write(broken, 'knn_eval.json', 'knn_eval', 'uel', 0.0, 'CIFAR10', 1, 72.0)
+    with open(osp.join(broken, 'run_time.json'), 'w') as f:
+        f.write('{"result_type": "run_time", "total_s": null}')
+    assert summarize.main([str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert '| UEL | 0 | 100 | 71.00 ± 1.41 (n=2) | 5.0 (n=1) |' in captured.out
+    assert f"{osp.join(first, 'run_time.json')} repeats the run time of" in captured.err
+    assert f"{osp.join(broken, 'run_time.json')} is not a run time" in captured.err

@@ -27,6 +27,14 @@ For each method, every CLAE row (eps > 0) is paired with every baseline row
 (eps 0): a "CLAE - baseline" row gives the mean +- sample std of the per-seed
 differences over the seeds both rows have, and their number n.
 
+Where run_seeds.sh recorded the wall time of a run (``run_time.json`` in
+the folder of its result files), a last column "train + score (min)" gives,
+per row of runs, the mean +- std of ``total_s`` (training plus both scores)
+in minutes over the run_time.json files in the folders of that row's results
+(one per folder; of two for the same config and seed the newest counts);
+without any run_time.json the table has no such column. A run_time.json is
+never a result.
+
 std is the sample standard deviation (ddof=1); a cell of one run shows its
 value and (n=1). With several results for the same run (same row, column and
 training seed) the one of the latest epoch (then the newest file) counts.
@@ -34,6 +42,7 @@ training seed) the one of the latest epoch (then the newest file) counts.
 import argparse
 import csv
 import io
+import json
 import os.path as osp
 import statistics
 import sys
@@ -52,6 +61,8 @@ SCORE_LABELS = {'last': 'last epoch', 'best': 'best over epochs, selected on the
                 'val': 'epoch selected on a validation split of the train set'}
 SELECTION_LABELS = {'best-knn': 'best-kNN checkpoint'}
 PIXELS = 'raw pixels'
+RUN_TIME_FILE = 'run_time.json'  # written by tools/benchmarks/run_seeds.sh beside the results
+RUN_TIME_LABEL = 'train + score (min)'
 
 
 def parse_args(argv=None):
@@ -168,6 +179,64 @@ def _warn_merged_configs(results: list) -> None:
                   file=sys.stderr)
 
 
+def _load_run_time(path: str):
+    """The run_time.json at ``path`` (a dict with a numeric ``total_s``), or
+    None with a warning when it is unreadable or not a run time."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as error:
+        print(f'warning: {path} is unreadable ({error}); its run time is skipped',
+              file=sys.stderr)
+        return None
+    if not isinstance(data, dict):
+        data = {}
+    total = data.get('total_s')
+    if data.get('result_type') != 'run_time' or isinstance(total, bool) \
+            or not isinstance(total, (int, float)):
+        print(f"warning: {path} is not a run time (result_type 'run_time' with a number "
+              "'total_s'); skipped", file=sys.stderr)
+        return None
+    return data
+
+
+def collect_run_times(results: list, by_config: bool = False) -> dict:
+    """{row: [minutes]}: per row of runs, ``total_s / 60`` of each run_time.json
+    sitting in a folder that holds a result of that row (raw-pixel results
+    have no run time). A folder counts once per row; where two folders of a
+    row hold the run time of the same config and seed, the newest file counts."""
+    folders = defaultdict(set)
+    for result in results:
+        row = row_key(result, by_config)
+        if row[0] != PIXELS:
+            folders[row].add(osp.dirname(osp.abspath(result['result_file'])))
+    loaded = {}
+    times = {}
+    for row, found in sorted(folders.items(), key=str):
+        runs = {}
+        for folder in sorted(found):
+            path = osp.join(folder, RUN_TIME_FILE)
+            if not osp.isfile(path):
+                continue
+            if path not in loaded:
+                loaded[path] = _load_run_time(path)
+            data = loaded[path]
+            if data is None:
+                continue
+            run = (data.get('config'), data.get('seed')) if data.get('seed') is not None \
+                else (None, path)
+            if run in runs:
+                kept, dropped = sorted([runs[run][0], path], key=osp.getmtime, reverse=True)
+                print(f'warning: {dropped} repeats the run time of {kept} (same config and '
+                      f'seed); {kept} counts', file=sys.stderr)
+                if kept == runs[run][0]:
+                    continue
+            runs[run] = (path, float(data['total_s']) / 60)
+        if runs:
+            times[row] = [minutes for _, minutes in runs.values()]
+    return times
+
+
 # --------------------------------------------------------------------------- #
 # Layout
 def _method_order(method):
@@ -233,12 +302,12 @@ def mean_std(values: list):
     return statistics.fmean(values), std, len(values)
 
 
-def cell(values: list, signed: bool = False) -> str:
+def cell(values: list, signed: bool = False, digits: int = 2) -> str:
     if not values:
         return '-'
     mean, std, n = mean_std(values)
-    number = f'{mean:+.2f}' if signed else f'{mean:.2f}'
-    return f'{number} (n=1)' if std is None else f'{number} ± {std:.2f} (n={n})'
+    number = f'{mean:+.{digits}f}' if signed else f'{mean:.{digits}f}'
+    return f'{number} (n=1)' if std is None else f'{number} ± {std:.{digits}f} (n={n})'
 
 
 def _epochs(epochs) -> str:
@@ -276,9 +345,12 @@ def paired_differences(clae: dict, baseline: dict) -> list:
     return [clae[seed] - baseline[seed] for seed in sorted(set(clae) & set(baseline))]
 
 
-def table(cells: dict, by_config: bool):
+def table(cells: dict, by_config: bool, times: dict = None):
     """(header, column labels, body): per method its runs, its CLAE - baseline
-    pairs and its raw-pixel floor; body rows are (kind, fields, [(values, signed)])."""
+    pairs and its raw-pixel floor; body rows are (kind, fields, [(values, signed)]).
+    With ``times`` ({row: [minutes]}, see collect_run_times) holding any run
+    time, a last column RUN_TIME_LABEL holds each row of runs' minutes (none
+    for the other rows)."""
     columns = display_columns(cells)
     methods = sorted({row[1] for row, _, _ in cells}, key=_method_order)
     empty = ['-'] if by_config else []
@@ -289,27 +361,32 @@ def table(cells: dict, by_config: bool):
         for row in rows:
             values = [(list(cell_values(cells, row, c, v).values()), False) for c, v, _ in columns]
             if row[0] == PIXELS:
-                body.append((PIXELS, [row_label(row), '-', '-'] + empty, values))
+                body.append((PIXELS, [row_label(row), '-', '-'] + empty,
+                             values + ([([], False)] if times else [])))
                 continue
             _, _, eps, epochs, config = row
             body.append(('runs', [name, f'{eps:g}', _epochs(epochs)]
-                         + ([str(config)] if by_config else []), values))
+                         + ([str(config)] if by_config else []),
+                         values + ([(times.get(row, []), False)] if times else [])))
             if row != [r for r in rows if r[0] == 'runs'][-1]:
                 continue
             for clae, baseline in paired_rows(rows):
                 diffs = [(paired_differences(cell_values(cells, clae, c, v),
                                              cell_values(cells, baseline, c, v)), True)
-                         for c, v, _ in columns]
+                         for c, v, _ in columns] + ([([], True)] if times else [])
                 body.append(('CLAE - baseline',
                              [f'{name}: CLAE - baseline', f'{clae[2]:g} - {baseline[2]:g}',
                               f'{_epochs(clae[3])} - {_epochs(baseline[3])}']
                              + ([f'{clae[4]} - {baseline[4]}'] if by_config else []), diffs))
     header = ['Method', 'eps', 'epochs'] + (['config'] if by_config else [])
-    return header, [label for _, _, label in columns], body
+    return header, [label for _, _, label in columns] + ([RUN_TIME_LABEL] if times else []), body
 
 
-def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = False) -> str:
-    header, labels, body = table(cells, by_config)
+def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = False,
+           times: dict = None) -> str:
+    """The table as markdown (with its notes) or CSV; ``times``: the run times
+    of collect_run_times, a last column where any is found."""
+    header, labels, body = table(cells, by_config, times)
     if fmt == 'csv':
         out = io.StringIO()
         writer = csv.writer(out, lineterminator='\n')
@@ -328,8 +405,10 @@ def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = Fal
         return out.getvalue().rstrip('\n')
     lines = ['| ' + ' | '.join(header + labels) + ' |', '|' + '---|' * (len(header) + len(labels))]
     for _, fields, values in body:
-        lines.append('| ' + ' | '.join(fields + [cell(got, signed) for got, signed in values])
-                     + ' |')
+        shown = [cell(got, signed) for got, signed in values]
+        if times:  # the last column: minutes, one decimal
+            shown[-1] = cell(values[-1][0], values[-1][1], digits=1)
+        lines.append('| ' + ' | '.join(fields + shown) + ' |')
     kinds = {kind for kind, _, _ in body}
     note = (f'{metric} accuracy (%), {SCORE_LABELS[score]}; mean ± sample std over the training '
             'seeds, n runs per cell; epochs: the trained epochs.')
@@ -338,7 +417,13 @@ def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = Fal
                  'both rows have (n pairs).')
     if 'raw pixels' in kinds:
         note += ' raw pixels: the classifier on the normalised input image, no encoder.'
-    return '\n'.join(lines + ['', note])
+    notes = [note]
+    if times:
+        notes.append(f'{RUN_TIME_LABEL}: wall time of training plus both scores (kNN and '
+                     'linear probe) per run, as recorded by run_seeds.sh (run_time.json beside '
+                     'the results); mean ± sample std over the runs that recorded one (n); - where '
+                     'none did.')
+    return '\n'.join(lines + [''] + notes)
 
 
 def main(argv=None) -> int:
@@ -360,7 +445,8 @@ def main(argv=None) -> int:
     if not cells:
         print(f'error: no result has a {SCORES[args.score]!r} score', file=sys.stderr)
         return 2
-    print(render(cells, args.format, args.score, args.metric, by_config))
+    times = collect_run_times(results, by_config)
+    print(render(cells, args.format, args.score, args.metric, by_config, times))
     return 0
 
 
