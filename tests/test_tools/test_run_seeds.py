@@ -45,3 +45,10 @@ def test_best_knn_probe_checkpoint(tmp_path, cifar10_root):
     with open(osp.join(work_dir, 'knn_eval.json')) as f:
         assert json.load(f)['epoch'] == 3  # kNN still scores the last checkpoint
     assert '| LR backbone CIFAR10 (best-kNN checkpoint) |' in proc.stdout
+    with open(osp.join(work_dir, 'run_time.json')) as f:
+        run_time = json.load(f)
+    assert run_time['result_type'] == 'run_time' and run_time['seed'] == 0
+    assert run_time['threads'] == 1 and run_time['host_cpus'] == os.cpu_count()
+    assert 0 < run_time['train_s'] and 0 < run_time['score_s']
+    # three figures rounded to 0.1 s each
+    assert abs(run_time['total_s'] - run_time['train_s'] - run_time['score_s']) < 0.11

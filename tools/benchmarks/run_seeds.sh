@@ -88,8 +88,10 @@ for seed in "${SEED_LIST[@]}"; do
     # Wall time of the run (training, then both scores), for the result tables.
     "$PYTHON" -c 'import json, sys; t0, t1, t2 = map(float, sys.argv[2:5]); json.dump(dict(
         result_type="run_time", config=sys.argv[5], seed=int(sys.argv[6]), host_cpus=int(sys.argv[7]),
+        threads=int(sys.argv[8] or sys.argv[7]),  # OMP_NUM_THREADS, else one per CPU (torch)
         train_s=round(t1 - t0, 1), score_s=round(t2 - t1, 1), total_s=round(t2 - t0, 1)),
         open(sys.argv[1], "w"), indent=2)' "$WORK_DIR/run_time.json" "$started" "$trained" \
-        "$(date +%s.%N)" "$NAME" "$seed" "$(nproc)"
+        "$(date +%s.%N)" "$NAME" "$seed" "$(nproc --all)" \
+        "${OMP_NUM_THREADS:-}"
 done
 "$PYTHON" "$TOOLS/analysis/summarize_results.py" "$WORK_ROOT"
