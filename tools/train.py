@@ -13,7 +13,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from 
 from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,  # noqa: E402
                            keep_freed_memory_in_heap, register_all_modules,
                            setup_cpu_distributed)
-from clae_mm.utils.config_check import (check_train_config,  # noqa: E402
+from clae_mm.utils.config_check import (ConfigError, check_train_config,  # noqa: E402
                                        registry_errors_as_clae_errors)
 
 
@@ -24,6 +24,10 @@ def parse_args(argv=None):
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from PATH, or without PATH from the latest '
                         'checkpoint in the work dir')
+    parser.add_argument('--reset-lr', action='store_true',
+                        help='with --resume: train at the learning rate of the config (and '
+                        '--cfg-options), not the one saved in the checkpoint; the schedule '
+                        'goes on from the resumed step, re-based on the new rate')
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
     parser.add_argument('--data-root', help='point every dataset of the config '
                         '(training, kNN bank and query, probe) at this directory')
@@ -61,6 +65,12 @@ def merge_args(cfg: Config, args) -> Config:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
+    if args.reset_lr:
+        if args.resume is None:
+            raise ConfigError('--reset-lr only applies with --resume (a new run already starts '
+                              'at the config\'s learning rate); drop it or add --resume')
+        cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
+            dict(type='ResetLearningRateHook')]
     # mmengine only accepts None (= disabled) for its own default hooks;
     # `--cfg-options default_hooks.knn=None` disables ours too.
     for name in [n for n, hook in (cfg.get('default_hooks') or {}).items() if hook is None]:

@@ -1,6 +1,7 @@
 import glob
 import os.path as osp
 
+import torch
 from mmengine.dist import is_main_process
 from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
@@ -8,12 +9,28 @@ from mmengine.hooks import CheckpointHook
 from clae_mm.registry import HOOKS
 from clae_mm.utils.atomic_io import atomic_write_text, commit_file, remove_quietly
 from clae_mm.utils.errors import CLAEError
+from clae_mm.utils.finite import all_finite, describe, nonfinite_names
 
 PARTIAL_SUFFIX = '.partial'
 
 
 class CheckpointWriteError(CLAEError):
     """A checkpoint could not be written (disk full, work dir not writable)."""
+
+
+class NonFiniteCheckpointError(CLAEError):
+    """The state to save holds NaN or Inf: a diverged run is never checkpointed."""
+
+
+def _named_tensors(tree, prefix=''):
+    if isinstance(tree, torch.Tensor):
+        yield prefix, tree
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _named_tensors(value, f'{prefix}.{key}' if prefix else str(key))
+    elif isinstance(tree, (list, tuple)):
+        for index, value in enumerate(tree):
+            yield from _named_tensors(value, f'{prefix}.{index}' if prefix else str(index))
 
 
 @HOOKS.register_module()
@@ -33,11 +50,15 @@ class AtomicCheckpointHook(CheckpointHook):
     4. and only then are checkpoints beyond ``max_keep_ckpts`` deleted.
 
     A write failure raises :class:`CheckpointWriteError` naming the file and
-    the last complete checkpoint, which is left intact. Leftover
+    the last complete checkpoint, which is left intact. A state holding NaN
+    or Inf (model weights and buffers, optimizer state) is never written, by
+    any save path: :class:`NonFiniteCheckpointError` names the tensors. Leftover
     ``.partial`` files of a killed run are removed when training starts.
     Remote backends (``out_dir`` with a URI prefix) keep mmengine's behaviour.
     Takes exactly ``CheckpointHook``'s arguments.
     """
+
+    _saving = (None, None)  # (the checkpoint being saved, the last complete one)
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
@@ -48,10 +69,35 @@ class AtomicCheckpointHook(CheckpointHook):
             for leftover in glob.glob(osp.join(glob.escape(self.out_dir), '.*' + PARTIAL_SUFFIX)):
                 remove_quietly(leftover)
 
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Refuse to save non-finite tensors (one fused check, then exact)."""
+        saved = {key: checkpoint[key] for key in ('state_dict', 'optimizer') if key in checkpoint}
+        if all_finite(tensor for _, tensor in _named_tensors(saved)):
+            return
+        bad = nonfinite_names(_named_tensors(saved))
+        if not bad:
+            return
+        path, previous = self._saving
+        kept = f'the last complete checkpoint, {previous}, is intact' if previous \
+            else 'no earlier checkpoint exists'
+        raise NonFiniteCheckpointError(
+            f'refusing to save {path or "a checkpoint"}: training '
+            f'diverged, {len(bad)} tensors are not finite ({describe(bad)}); {kept}. Lower the '
+            'learning rate or eps and train again (tools/train.py --resume PATH --reset-lr '
+            '--cfg-options optim_wrapper.optimizer.lr=<lower>)')
+
     def _is_local(self) -> bool:
         return isinstance(self.file_backend, LocalBackend)
 
     def _save_checkpoint_with_step(self, runner, step, meta):
+        self._saving = (self.file_backend.join_path(self.out_dir, self.filename_tmpl.format(step)),
+                        self.last_ckpt)
+        try:
+            self._save_step(runner, step, meta)
+        finally:
+            self._saving = (None, self.last_ckpt)
+
+    def _save_step(self, runner, step, meta):
         if not self._is_local():
             return super()._save_checkpoint_with_step(runner, step, meta)
         # The same bookkeeping as mmengine (the checkpoint records itself as
@@ -79,6 +125,9 @@ class AtomicCheckpointHook(CheckpointHook):
             if is_main_process():
                 commit_file(osp.join(self.out_dir, partial), path)
                 atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'), path)
+        except NonFiniteCheckpointError:
+            runner.message_hub.update_info('last_ckpt', previous)
+            raise
         except OSError as exc:
             remove_quietly(osp.join(self.out_dir, partial))
             runner.message_hub.update_info('last_ckpt', previous)
