@@ -25,6 +25,8 @@ else
         CONFIGS+=("configs/fashion_mnist/${method}_r18w8_fashion_mnist.py"
                   "configs/fashion_mnist/${method}_r18w8_fashion_mnist_eps0.py")
     done
+    # SimCLR's compute-matched baseline: eps 0 for CLAE's wall time (4 epochs instead of 2)
+    CONFIGS+=("configs/fashion_mnist/simclr_r18w8_fashion_mnist_eps0_4e.py")
 fi
 PROBE="--epochs 100 --no-progress"
 
