@@ -13,7 +13,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from 
 from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,  # noqa: E402
                            keep_freed_memory_in_heap, register_all_modules,
                            setup_cpu_distributed)
-from clae_mm.utils.config_check import (ConfigError, check_train_config,  # noqa: E402
+from clae_mm.utils.config_check import (ConfigError, check_config_keys,  # noqa: E402
+                                       check_train_config, check_train_data,
                                        registry_errors_as_clae_errors)
 
 
@@ -46,10 +47,26 @@ MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger', 'pa
                           'checkpoint')
 
 
+def load_config(path: str) -> Config:
+    if not osp.isfile(path):
+        raise ConfigError(f'config {path} not found; pass the path of a config file, e.g. '
+                          'configs/clae/simclr_r18_cifar10.py')
+    try:
+        return Config.fromfile(path)
+    except (SyntaxError, ImportError, KeyError, TypeError, ValueError, OSError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else ''
+        raise ConfigError(f'config {path} could not be read ({type(exc).__name__}: {detail}); '
+                          'fix the file') from None
+
+
 def merge_args(cfg: Config, args) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+        try:
+            cfg.merge_from_dict(args.cfg_options)
+        except (TypeError, KeyError, ValueError) as exc:
+            detail = exc.args[0] if exc.args else type(exc).__name__
+            raise ConfigError(f'--cfg-options cannot be applied: {detail}') from None
     if args.data_root:
         apply_data_root(cfg, args.data_root)
     if args.work_dir is not None:
@@ -88,9 +105,15 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
     try:
-        cfg = merge_args(Config.fromfile(args.config), args)
+        cfg = load_config(args.config)
+        config_file_keys = set(cfg.keys())
+        cfg = merge_args(cfg, args)
+        check_config_keys(cfg, config_file_keys)
         check_work_dir_writable(cfg.work_dir)
         check_train_config(cfg)
+        # Before the runner's long environment and config dump: data errors
+        # (missing files, bad labels, no batch, a last batch of 1) come first.
+        check_train_data(cfg)
         setup_cpu_distributed(cfg, args.launcher)
         if cfg.get('env_cfg', {}).get('cpu_malloc_tuning', True) and not torch.cuda.is_available():
             keep_freed_memory_in_heap()  # no page-fault churn per step (docs/benchmarks.md)

@@ -61,8 +61,15 @@ class FashionMNIST(BaseDataset):
         images_stem, labels_stem = self.FILES[self.split]
         images = read_idx(self._find(images_stem), _IMAGES_MAGIC)
         labels = read_idx(self._find(labels_stem), _LABELS_MAGIC)
-        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels) or not len(images):
             raise DatasetNotFoundError(
                 f'Fashion-MNIST under {self.data_root} is malformed: '
                 f'{images.shape} images, {labels.shape} labels')
+        num_classes = len(self.METAINFO['classes'])
+        bad = np.flatnonzero(labels >= num_classes)  # uint8: never negative, always integers
+        if bad.size:
+            raise DatasetNotFoundError(
+                f'Fashion-MNIST under {self.data_root} is malformed: label {labels[bad[0]]} at '
+                f'index {bad[0]} of {labels_stem} is not a class index 0..{num_classes - 1}; '
+                're-extract the dataset')
         return [dict(img=img, gt_label=int(label)) for img, label in zip(images, labels)]

@@ -1,3 +1,5 @@
+import math
+from numbers import Real
 from typing import Optional, Sequence
 
 from mmengine.hooks import Hook
@@ -45,7 +47,13 @@ class ContrastiveAdversarialHook(Hook):
                  eps_warmup_iters: int = 0,
                  gain_interval: int = 10):
         # Validate now, so a bad value fails when the runner is built, before
-        # any data is loaded or any step is taken.
+        # any data is loaded or any step is taken. NaN passes every `< 0`
+        # check and `eps == 0` is False for it: refuse it (and Inf) first.
+        numbers = dict(eps=eps, alpha=alpha, **{f'attack_cfg.{k}': v
+                                                 for k, v in (attack_cfg or {}).items()})
+        for name, value in numbers.items():
+            if isinstance(value, Real) and not isinstance(value, bool) and not math.isfinite(value):
+                raise ValueError(f'{name} must be a finite number, got {value}')
         AdversarialAugmentation(eps=eps, alpha=alpha, attack=attack, space=space,
                                 attack_cfg=dict(attack_cfg or {}))
         if eps_warmup_iters < 0 or gain_interval < 0:
