@@ -16,6 +16,7 @@ from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable, 
 from clae_mm.utils.config_check import (ConfigError, check_config_keys,  # noqa: E402
                                        check_train_config, check_train_data,
                                        registry_errors_as_clae_errors)
+from clae_mm.utils.distributed import exit_when_launcher_dies  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -103,6 +104,8 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.launcher != 'none':
+        exit_when_launcher_dies()  # a SIGKILLed torchrun must not leave us training
     register_all_modules()
     try:
         cfg = load_config(args.config)

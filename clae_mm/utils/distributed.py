@@ -1,4 +1,7 @@
 import os
+import sys
+import threading
+import time
 
 import torch
 import torch.distributed as dist
@@ -37,3 +40,35 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     cfg.model_wrapper_cfg = wrapper
     # mmpretrain-style necks default to SyncBN, which refuses CPU modules.
     cfg.pop('sync_bn', None)
+
+
+def exit_when_launcher_dies(poll_seconds: float = 1.0) -> threading.Thread:
+    """End this worker within ``poll_seconds`` of its launcher's death.
+
+    torchrun stops its workers when it exits normally or on SIGTERM/SIGINT,
+    but a launcher killed with SIGKILL (or by the OOM killer) cannot: its
+    workers were left training and writing checkpoints. A daemon thread
+    here polls ``os.getppid()``; once the launcher is gone the worker has
+    been re-parented, and it exits at once (``os._exit``: no collective,
+    no exit handler can hang on the peers). A checkpoint being written then
+    is a ``.partial`` file that the next run removes; the last complete one
+    is untouched (AtomicCheckpointHook). ``PR_SET_PDEATHSIG`` was not used:
+    it fires when the launcher *thread* that forked the worker ends, which
+    is not the launcher's death.
+    """
+    launcher = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(poll_seconds)
+            if os.getppid() != launcher:
+                sys.stderr.write(
+                    f'error: the launcher (pid {launcher}) is gone; worker rank '
+                    f'{os.environ.get("RANK", "?")} stops now. The last complete checkpoint is '
+                    'intact: --resume from it\n')
+                sys.stderr.flush()
+                os._exit(1)
+
+    thread = threading.Thread(target=watch, name='exit-when-launcher-dies', daemon=True)
+    thread.start()
+    return thread

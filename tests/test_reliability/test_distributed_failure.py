@@ -1,4 +1,5 @@
-"""Two CPU workers (torchrun, gloo): when one dies the run ends, promptly."""
+"""Two CPU workers (torchrun, gloo): when one dies the run ends, promptly; when
+the launcher dies the workers end."""
 import glob
 import os
 import os.path as osp
@@ -8,11 +9,13 @@ import subprocess
 import sys
 import time
 
+from clae_mm.utils import safe_load_checkpoint
 from tests.conftest import REPO, TINY_ENCODER
 from .conftest import CONFIG, SINGLE_THREAD_ENV
 
 STARTUP_LIMIT_S = 240  # two interpreters importing torch on 2 shared cores
 EXIT_LIMIT_S = 60      # torchrun notices within a second; SIGKILL after its 30 s grace
+ORPHAN_LIMIT_S = 10    # workers poll their parent every second
 
 
 def free_port() -> int:
@@ -48,22 +51,41 @@ def logged_iterations(work_dir: str) -> int:
     return count
 
 
-def test_killing_one_worker_ends_the_run(tmp_path, cifar10_root):
-    work_dir = str(tmp_path / 'work')
+def start_run(work_dir: str, data_root: str) -> subprocess.Popen:
+    """tools/dist_train.sh CONFIG 2 (torchrun, two CPU/gloo workers) on a
+    1000-epoch run, returned once both ranks are in the training loop. Its
+    stderr (the workers' too) goes to ``work_dir + '.stderr'``: a pipe would
+    block the reader for as long as an orphaned worker holds it open."""
     env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable,
                PORT=str(free_port()), **SINGLE_THREAD_ENV)
     command = ['bash', osp.join(REPO, 'tools/dist_train.sh'), CONFIG, '2', '--work-dir', work_dir,
-               '--data-root', cifar10_root, '--cfg-options', *TINY_ENCODER,
+               '--data-root', data_root, '--cfg-options', *TINY_ENCODER,
                'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
-               'default_hooks.logger.interval=1', 'train_cfg.max_epochs=1000']
-    launcher = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+               'default_hooks.logger.interval=1', 'train_cfg.max_epochs=1000',
+               'default_hooks.checkpoint.interval=1']
+    with open(work_dir + '.stderr', 'w') as stderr:
+        launcher = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=stderr, start_new_session=True)
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while logged_iterations(work_dir) < 2:  # both ranks are in the training loop
+        if launcher.poll() is not None:
+            raise AssertionError(read_stderr(work_dir)[-3000:])
+        if time.monotonic() > deadline:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            raise AssertionError('training did not start')
+        time.sleep(0.5)
+    return launcher
+
+
+def read_stderr(work_dir: str) -> str:
+    with open(work_dir + '.stderr') as f:
+        return f.read()
+
+
+def test_killing_one_worker_ends_the_run(tmp_path, cifar10_root):
+    work_dir = str(tmp_path / 'work')
+    launcher = start_run(work_dir, cifar10_root)
     try:
-        deadline = time.monotonic() + STARTUP_LIMIT_S
-        while logged_iterations(work_dir) < 2:  # both ranks are in the training loop
-            assert launcher.poll() is None, launcher.stderr.read()[-3000:]
-            assert time.monotonic() < deadline, 'training did not start'
-            time.sleep(0.5)
         workers = {rank_of(pid): pid for pid in children(launcher.pid)}
         assert sorted(workers) == [0, 1]
 
@@ -71,7 +93,7 @@ def test_killing_one_worker_ends_the_run(tmp_path, cifar10_root):
         killed_at = time.monotonic()
         returncode = launcher.wait(timeout=EXIT_LIMIT_S)
         elapsed = time.monotonic() - killed_at
-        stderr = launcher.stderr.read()
+        stderr = read_stderr(work_dir)
     finally:
         if launcher.poll() is None:
             os.killpg(launcher.pid, signal.SIGKILL)
@@ -80,3 +102,35 @@ def test_killing_one_worker_ends_the_run(tmp_path, cifar10_root):
     assert elapsed < EXIT_LIMIT_S
     assert not alive(workers[0])  # the surviving worker was stopped, not left hanging
     assert 'rank      : 1' in stderr and 'SIGKILL' in stderr  # torchrun names the root cause
+
+
+def test_killing_the_launcher_ends_the_workers(tmp_path, cifar10_root):
+    """torchrun SIGKILLed (it cannot stop its workers): each worker notices it
+    lost its parent and exits within seconds; the checkpoints stay whole."""
+    work_dir = str(tmp_path / 'work')
+    launcher = start_run(work_dir, cifar10_root)
+    workers = children(launcher.pid)
+    try:
+        assert len(workers) == 2
+        deadline = time.monotonic() + STARTUP_LIMIT_S
+        while not glob.glob(osp.join(work_dir, 'epoch_*.pth')):  # a checkpoint to protect
+            assert time.monotonic() < deadline, 'no checkpoint was written'
+            time.sleep(0.2)
+        os.kill(launcher.pid, signal.SIGKILL)
+        launcher.wait()
+        killed_at = time.monotonic()
+        while any(alive(pid) for pid in workers) and time.monotonic() - killed_at < ORPHAN_LIMIT_S:
+            time.sleep(0.1)
+        elapsed = time.monotonic() - killed_at
+        stderr = read_stderr(work_dir)
+    finally:
+        for pid in workers:  # never leave them behind, whatever failed
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert elapsed < ORPHAN_LIMIT_S, f'workers still alive {elapsed:.0f} s after the launcher died'
+    # The first to notice exits; its peer may then fail its next collective first.
+    assert 'error: the launcher (pid' in stderr, stderr[-3000:]
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        latest = f.read()
+    checkpoint = safe_load_checkpoint(latest)  # complete: it loads
+    assert checkpoint['meta']['epoch'] >= 1
