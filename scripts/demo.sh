@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: set up .venv, train CLAE-SimCLR on the real Fashion-MNIST on the
 # CPU (configs/demo/), then compare its kNN accuracy with the same encoder at
-# initialisation and with k-NN on raw pixels (same protocol).
+# initialisation and with k-NN on raw pixels (same protocol), and show the
+# committed benchmark's baseline vs CLAE figures.
 # Usage: bash scripts/demo.sh [extra tools/train.py arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,10 @@ WORK_DIR=${WORK_DIR:-work_dirs/demo_clae_simclr_fashion_mnist}
 .venv/bin/python tools/benchmarks/knn_eval.py "$CONFIG" "$WORK_DIR/epoch_3.pth" --feature pixels \
     --out "$WORK_DIR/knn_raw_pixels.json" --no-progress
 .venv/bin/python tools/analysis/demo_summary.py "$WORK_DIR"
+# Baseline vs CLAE and their seed-to-seed noise: the committed Fashion-MNIST benchmark's SimCLR
+# rows (the paper's SimCLR settings at CPU size, 3 seeds; docs/experiments.md).
+if [ -d docs/results/fashion_mnist ]; then
+    echo
+    echo "Fashion-MNIST benchmark, SimCLR (configs/fashion_mnist/, 3 seeds, committed results):"
+    .venv/bin/python tools/analysis/summarize_results.py docs/results/fashion_mnist --method simclr
+fi

@@ -246,6 +246,15 @@ def test_no_results_is_an_error(tmp_path, capsys):
     assert capsys.readouterr().err.startswith('error: no knn_eval / linear_eval result')
 
 
+def test_method_filter_keeps_only_that_methods_rows(work_dirs, capsys):
+    assert summarize.main([str(work_dirs), '--method', 'simclr']) == 0
+    out = capsys.readouterr().out
+    assert '| SimCLR |' in out and 'SimCLR: CLAE - baseline' in out
+    assert 'Plain' not in out and 'CIFAR10' not in out
+    assert summarize.main([str(work_dirs), '--method', 'uel']) == 2
+    assert capsys.readouterr().err.startswith('error: no result of uel under')
+
+
 def write_run_time(root, config, seed, total_s, train_s=None, **extra):
     """run_time.json as tools/benchmarks/run_seeds.sh writes it beside a run's results."""
     train_s = total_s - 60.0 if train_s is None else train_s

@@ -5,6 +5,7 @@ dataset, mean +- std (n) per cell.
 
     python tools/analysis/summarize_results.py WORK_DIRS... [--format markdown|csv]
         [--score last|best|val] [--metric top1|top5] [--rows method|config]
+        [--method plain|uel|simclr ...]
 
 What never shares a cell or a column:
 - classifiers (kNN, LR), features ('embedding', 'backbone', 'pixels') and
@@ -75,6 +76,8 @@ def parse_args(argv=None):
                         'on the test set (as the authors report); val: selected on a '
                         'validation split')
     parser.add_argument('--metric', choices=['top1', 'top5'], default='top1')
+    parser.add_argument('--method', action='append', choices=list(METHOD_NAMES),
+                        help='only the results of this method (repeat for several)')
     parser.add_argument('--rows', choices=['method', 'config'], default='method',
                         help='method: a row per method, eps and trained epochs (default); '
                         'config: also a row per config file')
@@ -438,6 +441,12 @@ def main(argv=None) -> int:
         print(f'error: no knn_eval / linear_eval result under {" ".join(args.work_dirs)}; run '
               'tools/benchmarks/knn_eval.py or linear_eval.py first', file=sys.stderr)
         return 2
+    if args.method:
+        results = [result for result in results if result.get('method') in args.method]
+        if not results:
+            print(f'error: no result of {", ".join(args.method)} under '
+                  f'{" ".join(args.work_dirs)}', file=sys.stderr)
+            return 2
     by_config = args.rows == 'config'
     if not by_config:
         _warn_merged_configs(results)
