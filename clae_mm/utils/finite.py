@@ -20,7 +20,7 @@ def _fast_finite(tensors: List[torch.Tensor]) -> torch.Tensor:
     flags = [torch.stack(torch._foreach_norm(group)).isfinite().all() for group in groups.values()]
     if not flags:
         return torch.ones((), dtype=torch.bool)
-    return torch.stack([flag.cpu() for flag in flags]).all() if len(flags) > 1 else flags[0]
+    return torch.stack([flag.to(flags[0].device) for flag in flags]).all()
 
 
 def _floating(tensors: Iterable[torch.Tensor]) -> List[torch.Tensor]:
