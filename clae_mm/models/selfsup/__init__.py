@@ -1,3 +1,4 @@
+from .adversarial_training import AdversarialTrainingMixin
 from .clae import CLAE
 
-__all__ = ['CLAE']
+__all__ = ['AdversarialTrainingMixin', 'CLAE']

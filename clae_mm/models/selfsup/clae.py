@@ -4,20 +4,17 @@ from typing import Dict, List, Optional, Tuple
 import torch
 from mmpretrain.models.selfsup.base import BaseSelfSupervisor
 
-from clae_mm.models.utils.adversarial_augmentation import AdversarialAugmentation
-from clae_mm.models.utils.attacks import ATTACKS, STARTS_AT_VIEW, linf_projection
-from clae_mm.models.utils.dual_bn import (adversarial_bn, convert_dual_bn, has_dual_bn,
-                                         recorded_bn_batch_stats, repeated_bn_update,
-                                         replay_bn_update)
+from clae_mm.models.utils.dual_bn import recorded_bn_batch_stats, replay_bn_update
 from clae_mm.registry import MODELS
+from .adversarial_training import AdversarialTrainingMixin, two_views
 
 VIEW_FORWARDS = ('per_view', 'joint')
-SCHEDULES = ('fast', 'reference')
 
 
 @MODELS.register_module()
-class CLAE(BaseSelfSupervisor):
-    """Contrastive learning with adversarial examples (Algorithm 1).
+class CLAE(AdversarialTrainingMixin, BaseSelfSupervisor):
+    """Contrastive learning with adversarial examples (Algorithm 1) for the
+    paper's methods: Plain, UEL and SimCLR.
 
     One training step, read top to bottom in :meth:`loss`:
 
@@ -26,6 +23,13 @@ class CLAE(BaseSelfSupervisor):
     3. if an adversary is set (eps > 0 and alpha > 0): attack x1 through the
        adversarial BNs, with the gradient taken w.r.t. the input only (eq. 15)
     4. L_adv = L_cl(f(x1), f_adv(x1_adv)); minimise L_aug + alpha * L_adv (eq. 16)
+
+    The attack, the adversarial routing and the dual-BN build are the shared
+    ones of :class:`AdversarialTrainingMixin` (also used by the CLAE variants
+    of mmpretrain's MoCo, BYOL, SimSiam and Barlow Twins); this class adds
+    the authors' passes: the attack's anchor is f_adv(x1) (their
+    ``gen_adv``), Plain's clean x1 statistics are replayed, and
+    ``schedule='reference'`` re-runs their forwards.
 
     The adversary (eps, alpha, attack) is set every iteration by
     :class:`ContrastiveAdversarialHook`; with none set the model is the plain
@@ -46,6 +50,8 @@ class CLAE(BaseSelfSupervisor):
             'reference' (the authors' passes, for benchmarks and tests).
     """
 
+    dual_bn_modules = ('backbone', 'neck')  # CLAELoss has no BN
+
     def __init__(self,
                  backbone: dict,
                  neck: dict,
@@ -56,24 +62,17 @@ class CLAE(BaseSelfSupervisor):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
                  **kwargs):
-        super().__init__(backbone=backbone, neck=neck, head=head,
-                         data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg, **kwargs)
         if view_forward not in VIEW_FORWARDS:
             raise ValueError(f'view_forward must be one of {VIEW_FORWARDS}, got {view_forward!r}')
-        if schedule not in SCHEDULES:
-            raise ValueError(f'schedule must be one of {SCHEDULES}, got {schedule!r}')
-        if dual_bn is not None:
-            convert_dual_bn(self.backbone, **dual_bn)
-            convert_dual_bn(self.neck, **dual_bn)
+        super().__init__(backbone=backbone, neck=neck, head=head, dual_bn=dual_bn,
+                         schedule=schedule, data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg, **kwargs)
         self.view_forward = view_forward
-        self.schedule = schedule
-        self.adversary: Optional[AdversarialAugmentation] = None
 
     # ------------------------------------------------------------------ #
     def embed(self, x: torch.Tensor, adversarial: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
         """(pooled backbone feature, embedding) through the clean or adversarial BNs."""
-        with adversarial_bn(self, enabled=True) if adversarial else nullcontext():
+        with self.adversarial_routing() if adversarial else nullcontext():
             return self.neck(self.backbone(x))
 
     def extract_feat(self, inputs: torch.Tensor, stage: str = 'embedding') -> torch.Tensor:
@@ -92,14 +91,8 @@ class CLAE(BaseSelfSupervisor):
     # ------------------------------------------------------------------ #
     def loss(self, inputs: List[torch.Tensor], data_samples=None) -> Dict[str, torch.Tensor]:
         """L_aug + alpha * L_adv of eq. 16 for one batch of two views."""
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError('CLAE expects two augmented views per image: use '
-                             "MultiView(num_views=2, ...) in the training pipeline")
-        view1, view2 = inputs[0], inputs[1]
-        adversary = self.adversary if self.adversary is not None and self.adversary.active else None
-        if adversary is not None and not has_dual_bn(self):
-            raise RuntimeError('CLAE with eps > 0 needs dual BNs: use a DualBNResNet '
-                               'backbone or set dual_bn=dict(adv_bn_momentum=0.01)')
+        view1, view2 = two_views(inputs)
+        adversary = self.active_adversary()
 
         # The authors' Plain forwards the clean x1 a second time for L_adv
         # (after x2); the fast schedule reuses z1 and replays x1's batch
@@ -111,11 +104,14 @@ class CLAE(BaseSelfSupervisor):
         if adversary is None:
             return losses
 
+        # The shared attack (AdversarialTrainingMixin.adversarial_views) with
+        # the authors' anchor f_adv(x1); L_adv pairs the clean z1 with it.
         view1_adv, stats = self.adversarial_views(view1, adversary)
         if self.schedule == 'reference' and self.head.method == 'plain':
             z1 = self.embed(view1)[1]
-        z_adv = self.embed(view1_adv, adversarial=True)[1]
-        losses['loss_adv'] = adversary.alpha * self.head.loss(z1, z_adv)
+        with self.adversarial_routing():
+            z_adv = self.adversarial_embedding(view1_adv)
+            losses['loss_adv'] = adversary.alpha * self.pair_loss(z1, z_adv)
         losses.update(stats)
         return losses
 
@@ -129,89 +125,10 @@ class CLAE(BaseSelfSupervisor):
         replay_bn_update(x1_stats)
         return z1, z2
 
-    # ------------------------------------------------------------------ #
-    def adversarial_views(self, view: torch.Tensor, adversary: AdversarialAugmentation):
-        """Adversarial augmentations of ``view`` (eq. 15) and attack statistics.
+    # What the shared attack needs (AdversarialTrainingMixin).
+    def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
+        return self.embed(x)[1]
 
-        The attacked loss is L_cl(f_adv(x), f_adv(x + delta)): the query is the
-        view through the adversarial BNs (no input gradient), the perturbation
-        acts on the keys, as in the authors' ``gen_adv``. Parameter gradients
-        never leave this method.
-        """
-        x = view.detach()
-        to_model, to_attack, lower, upper = self.attack_space(adversary.space)
-        project = linf_projection(adversary.eps, lower, upper)
-        reference = self.schedule == 'reference'
-        if reference and torch.distributed.is_available() and torch.distributed.is_initialized():
-            raise RuntimeError("schedule='reference' backpropagates inside the forward and "
-                               "cannot run under DistributedDataParallel: use schedule='fast'")
-        query = None
-        if reference or adversary.attack not in STARTS_AT_VIEW:
-            with adversarial_bn(self), (nullcontext() if reference else torch.no_grad()):
-                query = self.embed(x)[1]
-
-        def input_gradient(candidate: torch.Tensor):
-            nonlocal query
-            candidate = candidate.detach().requires_grad_(True)
-            # Fast FGSM: query and key are the same batch at the view, so one
-            # forward serves both; it updates the adversarial BN statistics
-            # twice, like the authors' two forwards.
-            shared = query is None
-            with adversarial_bn(self), repeated_bn_update(self, 2 if shared else 1):
-                key = self.embed(to_model(candidate))[1]
-            if shared:
-                query = key.detach()
-            attack_loss = self.head.loss(query, key)
-            if reference:
-                attack_loss.backward(retain_graph=True)
-                grad = candidate.grad
-            else:
-                grad, = torch.autograd.grad(attack_loss, candidate)
-            return attack_loss.detach(), grad
-
-        # The authors' attack backpropagates into the parameters (their next
-        # zero_grad drops it). Backward accumulates into an existing .grad in
-        # place, so the caller's gradients are set aside while it runs and the
-        # attack's go to fresh tensors, dropped after: the caller's come back
-        # untouched.
-        saved_grads = []
-        if reference:
-            saved_grads = [p.grad for p in self.parameters()]
-            for p in self.parameters():
-                p.grad = None
-        try:
-            attacked = ATTACKS[adversary.attack](to_attack(x), input_gradient, adversary.eps,
-                                                 project, **adversary.attack_cfg)
-        finally:
-            for p, grad in zip(self.parameters(), saved_grads):
-                p.grad = grad
-        view_adv = to_model(attacked).detach()
-        stats = {}
-        if adversary.measure_gain:
-            before = self.attack_loss(x, x, query)
-            after = self.attack_loss(x, view_adv, query)
-            stats['attack_gain'] = after - before
-        return view_adv, stats
-
-    @torch.no_grad()
-    def attack_loss(self, view: torch.Tensor, perturbed: torch.Tensor,
-                    query: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """L_cl(f_adv(view), f_adv(perturbed)) without gradients and without
-        touching any BN running statistic (for logging and Fig. 3a)."""
-        with adversarial_bn(self), repeated_bn_update(self, 0):
-            if query is None:
-                query = self.embed(view)[1]
-            key = self.embed(perturbed)[1]
-        return self.head.loss(query.detach(), key).detach()
-
-    def attack_space(self, space: str):
-        """(to_model, to_attack, lower, upper): maps between the model's
-        normalised input and the attacked variable of ``space``, and the valid
-        range of the latter (None in normalised space, [0, 1] in pixel space)."""
-        if space == 'normalized':
-            identity = lambda t: t  # noqa: E731
-            return identity, identity, None, None
-        mean = self.data_preprocessor.mean / 255.0
-        std = self.data_preprocessor.std / 255.0
-        zeros, ones = torch.zeros_like(mean), torch.ones_like(mean)
-        return (lambda p: (p - mean) / std), (lambda t: t * std + mean), zeros, ones
+    def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
+        """L_cl(anchor, perturbed): eq. 10 with W from the perturbed side."""
+        return self.head.loss(anchor, perturbed)
