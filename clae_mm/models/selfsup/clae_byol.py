@@ -1,0 +1,92 @@
+from typing import Dict, Tuple
+
+import torch
+from mmpretrain.models.selfsup import BYOL
+from torch import nn
+
+from clae_mm.registry import MODELS
+from .adversarial_training import AdversarialTrainingMixin
+from .clae_moco import BRANCHES
+
+
+@MODELS.register_module()
+class CLAEBYOL(AdversarialTrainingMixin, BYOL):
+    """BYOL with CLAE: mmpretrain's :class:`BYOL` (online network,
+    ``CosineEMA`` target, ``LatentPredictHead``) and the shared adversarial
+    step of :class:`AdversarialTrainingMixin`.
+
+    L_M(a, b) = 2 * (d(h(f(a)), g(b)) + d(h(f(b)), g(a))), d the head's
+    ``CosineSimilarityLoss``, f the online backbone and projector, h the
+    predictor, g the target (as :meth:`BYOL.loss`). The target network is
+    updated once per iteration, in :meth:`clean_loss`. The BNs of the
+    backbone, projector and predictor are dual; the target copies follow the
+    online ones (mmpretrain's ``CosineEMA`` copies every online buffer).
+
+    L_adv is the term of L_M(x1, x1_adv) with x1_adv on the side chosen by
+    ``adversarial_branch``, with BYOL's weight 2 per term (so alpha = 1 weighs
+    the adversarial pair like one direction of the symmetrised clean loss):
+
+    - 'online' (default): L_adv = 2 d(h_adv(f_adv(x1_adv)), g(x1)); the
+      attack maximises it through the adversarial BNs of the backbone,
+      projector and predictor; the target sees only clean views and g(x1)
+      is the one L_aug computed (no extra forward).
+    - 'target': L_adv = 2 d(h(f(x1)), g(x1_adv)): the target network sees
+      x1_adv (through its clean BNs: its adversarial copies would hold the
+      EMA of online adversarial parameters that no loss trains in this mode;
+      its BN buffers are held back), the online branch learns from the clean
+      x1 only. Spelled out with the head's predictor and loss module, since
+      ``LatentPredictHead.loss`` detaches the target and the attack must
+      differentiate through it.
+
+    Args:
+        adversarial_branch (str): 'online' or 'target' (see above).
+        dual_bn, schedule: see :class:`AdversarialTrainingMixin`.
+        Other arguments: mmpretrain's :class:`BYOL`.
+    """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict, adversarial_branch: str = 'online',
+                 **kwargs):
+        if adversarial_branch not in BRANCHES:
+            raise ValueError(f'adversarial_branch must be one of {BRANCHES}, got {adversarial_branch!r}')
+        super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
+        self.adversarial_branch = adversarial_branch
+
+    def projection(self, x: torch.Tensor) -> torch.Tensor:
+        """f(x): the online backbone and projector."""
+        return self.neck(self.backbone(x))[0]
+
+    def prediction(self, projection: torch.Tensor) -> torch.Tensor:
+        """h(f(x)): the predictor of ``LatentPredictHead``."""
+        return self.head.predictor([projection])[0]
+
+    # ------------------------------------------------------------------ #
+    def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
+                   need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
+        """:meth:`BYOL.loss` (``LatentPredictHead.loss`` written as its
+        predictor then its loss module) and x1's anchor: g(x1) when the
+        online branch sees the adversary, h(f(x1)) when the target does."""
+        projection_v1 = self.projection(view1)
+        projection_v2 = self.projection(view2)
+        with torch.no_grad():
+            self.target_net.update_parameters(nn.Sequential(self.backbone, self.neck))
+            target_v1 = self.target_net(view1)[0]
+            target_v2 = self.target_net(view2)[0]
+        prediction_v1 = self.prediction(projection_v1)
+        prediction_v2 = self.prediction(projection_v2)
+        loss = 2. * (self.head.loss_module(prediction_v1, target_v2)
+                     + self.head.loss_module(prediction_v2, target_v1))
+        anchor = target_v1 if self.adversarial_branch == 'online' else prediction_v1
+        return dict(loss_aug=loss), anchor
+
+    def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
+        if self.adversarial_branch == 'online':
+            return self.projection(x)
+        return self.target_net(x)[0]
+
+    def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
+        if self.adversarial_branch == 'online':
+            return 2. * self.head.loss_module(self.prediction(perturbed), anchor.detach())
+        return 2. * self.head.loss_module(anchor, perturbed)
+
+    def held_back_modules(self):
+        return (self.target_net, ) if self.adversarial_branch == 'target' else ()
