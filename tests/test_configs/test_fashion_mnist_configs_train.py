@@ -1,7 +1,7 @@
-"""Each Fashion-MNIST benchmark config (configs/fashion_mnist/: Plain, UEL and
-SimCLR, CLAE and eps-0 baseline) trains 2 iterations through tools/train.py on
-a tiny Fashion-MNIST in its real IDX format, with its real batched views, and
-saves a checkpoint."""
+"""Each Fashion-MNIST benchmark config (configs/fashion_mnist/: Plain, UEL,
+SimCLR and mmpretrain's MoCo v2, BYOL, SimSiam and Barlow Twins; CLAE and eps-0
+baseline) trains 2 iterations through tools/train.py on a tiny Fashion-MNIST
+in its real IDX format, with its real batched views, and saves a checkpoint."""
 import glob
 import json
 import math
@@ -18,7 +18,7 @@ CONFIGS = sorted(osp.relpath(path, REPO)
 
 def test_every_method_has_a_clae_config_and_its_eps0_twin():
     names = {osp.basename(config) for config in CONFIGS}
-    for method in ('plain', 'uel', 'simclr'):
+    for method in ('plain', 'uel', 'simclr', 'mocov2', 'byol', 'simsiam', 'barlowtwins'):
         assert {f'{method}_r18w8_fashion_mnist.py', f'{method}_r18w8_fashion_mnist_eps0.py'} <= names
 
 

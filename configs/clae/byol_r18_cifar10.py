@@ -1,0 +1,16 @@
+# BYOL + CLAE on CIFAR10 (eps 0.03, alpha 1, FGSM, adversarial BN momentum 0.01, as Table 1).
+# BYOL as in solo-learn's CIFAR recipe (scripts/pretrain/cifar/byol.yaml): batch 256, LARS 1.0
+# (eta 0.02, biases and norms excluded), weight decay 1e-5, 10 warm-up epochs then cosine, 1000
+# epochs, target rate 0.01 -> 0; model sizes in the model base. The views: the CLAE authors'
+# SimCLR augmentation (as Table 1's SimCLR rows; solo-learn's is asymmetric, with solarisation),
+# so every method of configs/clae/ sees the same views.
+# The other branch choice: --cfg-options model.adversarial_branch=target (docs/algorithm.md).
+# No result has been measured for this config yet (configs/clae/README.md).
+# The eps-0 baseline: byol_r18_cifar10_eps0.py.
+_base_ = [
+    '../_base_/models/byol_r18_cifar.py',
+    '../_base_/datasets/cifar10_simclr.py',
+    '../_base_/schedules/lars_warmup_cosine_1000e.py',
+    '../_base_/default_runtime.py',
+]
+optim_wrapper = dict(optimizer=dict(lr=1.0, weight_decay=1e-5))

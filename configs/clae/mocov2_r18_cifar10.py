@@ -1,0 +1,14 @@
+# MoCo v2 + CLAE on CIFAR10 (eps 0.03, alpha 1, FGSM, adversarial BN momentum 0.01, as Table 1).
+# MoCo v2 as in solo-learn's CIFAR recipe (scripts/pretrain/cifar/mocov2plus.yaml): batch 256, SGD
+# 0.3, momentum 0.9, weight decay 1e-4, 10 warm-up epochs then cosine, 1000 epochs; model sizes in
+# the model base. The views: the CLAE authors' SimCLR augmentation (as Table 1's SimCLR rows;
+# solo-learn's uses a milder colour jitter), so every method of configs/clae/ sees the same views.
+# No result has been measured for this config yet (configs/clae/README.md).
+# The eps-0 baseline: mocov2_r18_cifar10_eps0.py.
+_base_ = [
+    '../_base_/models/mocov2_r18_cifar.py',
+    '../_base_/datasets/cifar10_simclr.py',
+    '../_base_/schedules/sgd_warmup_cosine_1000e.py',
+    '../_base_/default_runtime.py',
+]
+optim_wrapper = dict(optimizer=dict(lr=0.3, weight_decay=1e-4))
