@@ -32,6 +32,10 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout', 1800)
     import datetime
     dist.init_process_group(backend='gloo', timeout=datetime.timedelta(seconds=timeout))
+    # The config the runner prints and saves says what runs: gloo, not the
+    # base runtime's 'nccl' (which a GPU machine uses).
+    env_cfg = cfg.setdefault('env_cfg', {})
+    env_cfg.setdefault('dist_cfg', {})['backend'] = dist.get_backend()
     wrapper = dict(cfg.get('model_wrapper_cfg') or {})
     wrapper.setdefault('type', 'MMDistributedDataParallel')
     wrapper.setdefault('broadcast_buffers', False)
