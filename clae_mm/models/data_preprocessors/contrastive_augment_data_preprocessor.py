@@ -29,6 +29,8 @@ class ContrastiveAugmentDataPreprocessor(SelfSupDataPreprocessor):
             (faster convolutions on GPUs; the model follows its input).
         crop_scale (tuple, optional): replaces the preset's RandomResizedCrop
             area range (e.g. milder crops for small images); None keeps it.
+        jitter (tuple, optional): replaces the preset's ColorJitter strengths
+            (brightness, contrast, saturation, hue); None keeps them.
         mean, std, to_rgb, ...: as :class:`SelfSupDataPreprocessor`, in the
             0-255 scale.
     """
@@ -41,6 +43,7 @@ class ContrastiveAugmentDataPreprocessor(SelfSupDataPreprocessor):
                  num_views: int = 2,
                  channels_last: bool = False,
                  crop_scale: Optional[Sequence[float]] = None,
+                 jitter: Optional[Sequence[float]] = None,
                  mean: Optional[Sequence[float]] = None,
                  std: Optional[Sequence[float]] = None,
                  **kwargs):
@@ -49,7 +52,11 @@ class ContrastiveAugmentDataPreprocessor(SelfSupDataPreprocessor):
                                            and 0 < crop_scale[0] <= crop_scale[1] <= 1):
             raise ValueError(f'crop_scale must be (low, high) with 0 < low <= high <= 1, '
                              f'got {crop_scale}')
-        self.augment_overrides = dict(crop_scale=tuple(crop_scale) if crop_scale else None)
+        if jitter is not None and not (len(jitter) == 4 and min(jitter) >= 0 and jitter[3] <= 0.5):
+            raise ValueError('jitter must be (brightness, contrast, saturation, hue) >= 0 with '
+                             f'hue <= 0.5, got {jitter}')
+        self.augment_overrides = dict(crop_scale=tuple(crop_scale) if crop_scale else None,
+                                      jitter=tuple(jitter) if jitter is not None else None)
         augment_settings(method, **self.augment_overrides)  # an unknown preset fails here
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}')

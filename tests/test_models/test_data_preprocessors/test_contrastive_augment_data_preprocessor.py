@@ -108,3 +108,24 @@ def test_crop_scale_replaces_the_presets_crop_range(monkeypatch):
 def test_bad_crop_scale_is_refused_at_build(crop_scale):
     with pytest.raises(ValueError, match='crop_scale must be'):
         preprocessor(crop_scale=crop_scale)
+
+
+def test_jitter_replaces_the_presets_colour_jitter(monkeypatch):
+    """jitter=(0, 0, 0, 0) draws every factor as the identity: with whole-image
+    crops and no grey conversion, each view is its image or its mirror image."""
+    from clae_mm.models.data_preprocessors import batch_contrastive_augment as augment
+    monkeypatch.setattr(augment, 'random_grayscale', lambda images, p: images)
+    images = uint8_images(batch=8)
+    whole = (images.float() - 127.5) / 127.5
+    views = preprocessor(crop_scale=(1.0, 1.0), jitter=(0.0, 0.0, 0.0, 0.0))(
+        dict(inputs=images), training=True)['inputs']
+    for view in views:
+        for image, got in zip(whole, view):
+            assert (torch.allclose(got, image, atol=1e-4)
+                    or torch.allclose(got, image.flip(-1), atol=1e-4))
+
+
+@pytest.mark.parametrize('jitter', [(0.4, 0.4, 0.4), (0.4, -0.1, 0.4, 0.1), (0.4, 0.4, 0.4, 0.6)])
+def test_bad_jitter_is_refused_at_build(jitter):
+    with pytest.raises(ValueError, match='jitter must be'):
+        preprocessor(jitter=jitter)
