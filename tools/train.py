@@ -8,15 +8,12 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from a checkout too
-
-from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,  # noqa: E402
+from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,
                            keep_freed_memory_in_heap, register_all_modules,
                            setup_cpu_distributed)
-from clae_mm.utils.config_check import (ConfigError, check_config_keys,  # noqa: E402
-                                       check_train_config, check_train_data,
-                                       registry_errors_as_clae_errors)
-from clae_mm.utils.distributed import exit_when_launcher_dies  # noqa: E402
+from clae_mm.utils.config_check import (ConfigError, check_config_keys, check_train_config,
+                                       check_train_data, registry_errors_as_clae_errors)
+from clae_mm.utils.distributed import exit_when_launcher_dies
 
 
 def parse_args(argv=None):
@@ -30,7 +27,10 @@ def parse_args(argv=None):
                         help='with --resume: train at the learning rate of the config (and '
                         '--cfg-options), not the one saved in the checkpoint; the schedule '
                         'goes on from the resumed step, re-based on the new rate')
-    parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: bfloat16 autocast on the CPU and on GPUs that '
+                        'support it (no loss scale), float16 with a dynamic loss scale on '
+                        'older GPUs')
     parser.add_argument('--data-root', help='point every dataset of the config '
                         '(training, kNN bank and query, probe) at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -75,8 +75,9 @@ def merge_args(cfg: Config, args) -> Config:
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        from clae_mm.engine.optimizers import mixed_precision_optim_wrapper
+        cfg.optim_wrapper = mixed_precision_optim_wrapper(
+            cfg.optim_wrapper, 'cuda' if torch.cuda.is_available() else 'cpu')
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

@@ -56,7 +56,6 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import nullcontext
 
 import torch
 from mmengine.config import Config, DictAction
@@ -65,11 +64,10 @@ from mmengine.optim import build_optim_wrapper
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from clae_mm.registry import HOOKS, MODELS  # noqa: E402
-from clae_mm.utils import (CLAEError, keep_freed_memory_in_heap,  # noqa: E402
-                           register_all_modules)
+from clae_mm.engine.optimizers import mixed_precision_optim_wrapper
+from clae_mm.engine.optimizers.mixed_precision import describe_mixed_precision
+from clae_mm.registry import HOOKS, MODELS
+from clae_mm.utils import CLAEError, keep_freed_memory_in_heap, register_all_modules
 
 MODES = ('baseline', 'clae', 'reference')
 SIZE_KEYS = ('size', 'crop_size', 'scale')
@@ -87,8 +85,10 @@ def parse_args(argv=None):
                         'the crop size of the config\'s training augmentation)')
     parser.add_argument('--device', choices=['cpu', 'cuda'],
                         help='default: cuda when available')
-    parser.add_argument('--amp', action='store_true', help='bfloat16 autocast '
-                        '(on CUDA through AmpOptimWrapper(dtype=bfloat16), as train.py --amp)')
+    parser.add_argument('--amp', action='store_true', help='mixed precision as tools/train.py '
+                        '--amp: bfloat16 autocast without a loss scale (AutocastOptimWrapper) on '
+                        'the CPU and on GPUs with bf16, float16 with a dynamic loss scale '
+                        '(AmpOptimWrapper) on older GPUs')
     parser.add_argument('--channels-last', action='store_true',
                         help='model and inputs in channels_last memory format')
     parser.add_argument('--compile', action='store_true',
@@ -248,12 +248,8 @@ class ModeRunner:
         self.model = model
         self.hook = adversarial_hook(cfg) if mode != 'baseline' else None
         optim_cfg = copy.deepcopy(cfg.optim_wrapper)
-        self.cpu_autocast = False
-        if args.amp and device.type == 'cuda':
-            optim_cfg['type'] = 'AmpOptimWrapper'
-            optim_cfg.setdefault('dtype', 'bfloat16')
-        elif args.amp:  # mmengine's AmpOptimWrapper needs a GPU
-            self.cpu_autocast = True
+        if args.amp:
+            optim_cfg = mixed_precision_optim_wrapper(optim_cfg, device.type)
         self.optim_wrapper = build_optim_wrapper(model, optim_cfg)
         self.batch = synthetic_batch(model, args.batch_size, size, args.seed)
         self.counter = PassCounter(model)
@@ -272,9 +268,7 @@ class ModeRunner:
         """One training step; returns its total loss (detached, on the device)."""
         model = self.model
         model.adversary = self.hook.adversary_at(self.iteration) if self.hook else None
-        autocast = (torch.autocast('cpu', dtype=torch.bfloat16) if self.cpu_autocast
-                    else nullcontext())
-        with self.optim_wrapper.optim_context(model), autocast:
+        with self.optim_wrapper.optim_context(model):
             data = model.data_preprocessor(self.batch, True)
             inputs = data['inputs']
             if self.channels_last:

@@ -45,7 +45,12 @@ class CLAELoss(BaseModule):
         if query.shape[0] < 2:
             raise ValueError('a contrastive loss needs a batch of at least 2 '
                              f'images, got {query.shape[0]}: raise batch_size')
-        return self.loss_fn(query, key, self.temperature)
+        # In float32 even under autocast (--amp): the exponentials and the
+        # sums over the batch of eq. 5 / NT-Xent lose the loss's last digits
+        # in bfloat16 (UEL's loss came out rounded to 1/8), and they cost
+        # nothing next to the encoder.
+        with torch.autocast(query.device.type, enabled=False):
+            return self.loss_fn(query.float(), key.float(), self.temperature)
 
     def extra_repr(self) -> str:
         return f'method={self.method}, temperature={self.temperature}'
