@@ -20,7 +20,7 @@ CONFIG=configs/demo/clae_simclr_r18w8_fashion_mnist.py
 WORK_DIR=${WORK_DIR:-work_dirs/demo_clae_simclr_fashion_mnist}
 .venv/bin/python tools/train.py "$CONFIG" --work-dir "$WORK_DIR" "$@"
 .venv/bin/python tools/benchmarks/knn_eval.py "$CONFIG" "$WORK_DIR/epoch_3.pth" --feature pixels \
-    --out "$WORK_DIR/knn_raw_pixels.json" --no-progress
+    --work-dir "$WORK_DIR/raw_pixels" --out "$WORK_DIR/knn_raw_pixels.json" --no-progress
 .venv/bin/python tools/analysis/demo_summary.py "$WORK_DIR"
 # Baseline vs CLAE and their seed-to-seed noise: the committed Fashion-MNIST benchmark's SimCLR
 # rows (the paper's SimCLR settings at CPU size, 3 seeds; docs/experiments.md).

@@ -1,4 +1,4 @@
-"""The parts of an MMEngine Runner that the evaluation hooks use, around a
+"""The parts of an MMEngine Runner that the training hooks use, around a
 real model, config and message hub, so a hook can be driven step by step."""
 import uuid
 from types import SimpleNamespace
@@ -17,7 +17,9 @@ class RecordingVisualizer:
 
 def fake_runner(model, cifar10_root, epoch=0, max_epochs=2, **cfg):
     data = dict(type='CIFAR10', data_root=cifar10_root, pipeline=[dict(type='PackInputs')])
-    config = Config(dict(eval_bank=dict(data, split='train'), eval_query=dict(data, split='test'),
+    config = Config(dict(val_dataloader=dict(dataset=dict(data, split='test')),
+                         val_cfg=dict(type='FrozenFeatureValLoop',
+                                      bank=dict(dataset=dict(data, split='train'))),
                          **cfg))
     name = f'evaluation-test-{uuid.uuid4().hex}'
     return SimpleNamespace(

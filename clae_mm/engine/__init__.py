@@ -3,3 +3,4 @@ import mmpretrain.visualization  # noqa: F401
 
 from .hooks import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
+from .runners import *  # noqa: F401,F403

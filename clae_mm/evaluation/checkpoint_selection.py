@@ -4,11 +4,12 @@
 is >= the best so far). It is selected on the test set; the last checkpoint
 stays the honest default of our tools."""
 import glob
+import json
 import os
 import os.path as osp
 from typing import List, Tuple
 
-from clae_mm.engine.hooks.knn_eval_hook import HISTORY_KEY
+from clae_mm.engine.hooks.knn_eval_hook import HISTORY_FILE, HISTORY_KEY
 from clae_mm.utils.errors import CLAEError
 from clae_mm.utils.safe_load import safe_load_checkpoint
 
@@ -34,29 +35,40 @@ def last_checkpoint(work_dir: str) -> str:
     return path if osp.isabs(path) or osp.isfile(path) else osp.join(work_dir, osp.basename(path))
 
 
+def knn_history(work_dir: str) -> list:
+    """The kNN scores of the run in ``work_dir``: ``knn_history.json``, which
+    KNNEvalHook rewrites after every validation, else the history saved in
+    the last checkpoint (it lacks the validation after its own epoch)."""
+    record = osp.join(work_dir, HISTORY_FILE)
+    if osp.isfile(record):
+        with open(record) as f:
+            return json.load(f)
+    checkpoint = safe_load_checkpoint(last_checkpoint(work_dir))
+    return ((checkpoint.get('message_hub') or {}).get('runtime_info') or {}).get(HISTORY_KEY) or []
+
+
 def best_knn_epoch(history: list) -> dict:
     """The KNNEvalHook entry of the best test top-1 among the trained epochs
     (step >= 1; the score at initialisation has no checkpoint); on a tie the
     later epoch, as the authors' ``if acc >= best_acc`` keeps it."""
     trained = [entry for entry in history if entry.get('by_epoch', True) and entry['step'] >= 1]
     if not trained:
-        raise CLAEError('the run has no kNN score of a trained epoch: train with the '
-                        'KNNEvalHook (default_hooks.knn) on, by epoch')
+        raise CLAEError('the run has no kNN score of a trained epoch: train with the kNN '
+                        'validation (val_cfg, train_cfg.val_interval) and default_hooks.knn '
+                        '(KNNEvalHook) on, by epoch')
     return max(trained, key=lambda entry: (entry['knn/top1'], entry['step']))
 
 
 def best_knn_checkpoint(work_dir: str) -> dict:
     """``dict(path, epoch, top1)`` of the epoch checkpoint of best kNN top-1 of
-    the run in ``work_dir``, from the kNN history its last checkpoint holds.
+    the run in ``work_dir``, from its kNN history (:func:`knn_history`).
 
     Raises:
         CLAEError: no kNN history, or that epoch's checkpoint was not kept.
     """
     if osp.isfile(work_dir):
         work_dir = osp.dirname(osp.abspath(work_dir))
-    checkpoint = safe_load_checkpoint(last_checkpoint(work_dir))
-    history = ((checkpoint.get('message_hub') or {}).get('runtime_info') or {}).get(HISTORY_KEY)
-    best = best_knn_epoch(history or [])
+    best = best_knn_epoch(knn_history(work_dir))
     path = dict(epoch_checkpoints(work_dir)).get(best['step'])
     if path is None:
         raise CLAEError(
@@ -68,17 +80,20 @@ def best_knn_checkpoint(work_dir: str) -> dict:
 
 
 def training_options(cfg) -> List[str]:
-    """``--cfg-options`` that keep a checkpoint at every kNN evaluation of the
-    config's KNNEvalHook (same interval, none deleted), so that the best one
+    """``--cfg-options`` that keep a checkpoint at every kNN validation of the
+    config (``train_cfg.val_interval``, none deleted), so that the best one
     exists when training ends."""
+    val_cfg = cfg.get('val_cfg')
     knn = (cfg.get('default_hooks') or {}).get('knn')
-    if not knn:
-        raise CLAEError('the config monitors no kNN accuracy (default_hooks.knn is None): the '
-                        'best-kNN checkpoint needs the KNNEvalHook')
-    if not knn.get('by_epoch', True):
-        raise CLAEError('default_hooks.knn counts iterations (by_epoch=False): the best-kNN '
-                        'checkpoint needs it by epoch')
-    return [f"default_hooks.checkpoint.interval={knn.get('interval', 1)}",
+    if not val_cfg or not cfg.get('val_evaluator') or not knn:
+        raise CLAEError('the config monitors no kNN accuracy (val_cfg / val_evaluator, or '
+                        'default_hooks.knn, is None): the best-kNN checkpoint needs the kNN '
+                        'validation and its KNNEvalHook history')
+    train_cfg = cfg.get('train_cfg') or {}
+    if train_cfg.get('type') == 'IterBasedTrainLoop' or train_cfg.get('by_epoch') is False:
+        raise CLAEError('the config trains by iterations: the best-kNN checkpoint needs the kNN '
+                        'validation by epoch')
+    return [f"default_hooks.checkpoint.interval={train_cfg.get('val_interval', 1)}",
             'default_hooks.checkpoint.by_epoch=True',
             'default_hooks.checkpoint.max_keep_ckpts=-1']
 

@@ -1,6 +1,6 @@
 """Features of a whole dataset from a frozen encoder (clean BNs, eval mode)."""
 from contextlib import contextmanager
-from typing import Optional, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.dataset import default_collate
@@ -47,13 +47,32 @@ def num_classes_of(dataset, labels: torch.Tensor) -> int:
     return int(labels.max().item()) + 1 if labels.numel() else 0
 
 
+def batch_features(model: nn.Module, data_batch, stages: Sequence[str]
+                   ) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
+    """``({stage: (B, D) float32 features}, (B,) labels)`` of one collated
+    batch, through ``model.data_preprocessor`` (no augmentation) and
+    ``model.extract_feat``; call it inside :func:`frozen_eval_mode`."""
+    data = model.data_preprocessor(data_batch, training=False)
+    features = {stage: model.extract_feat(data['inputs'], stage=stage).float() for stage in stages}
+    labels = torch.cat([sample.gt_label for sample in data['data_samples']])
+    return features, labels
+
+
+def _stages(stage: Union[str, Sequence[str]]) -> List[str]:
+    stages = [stage] if isinstance(stage, str) else list(dict.fromkeys(stage))
+    for name in stages:
+        if name not in STAGES:
+            raise ValueError(f'stage must be one of {STAGES}, got {name!r}')
+    return stages
+
+
 def extract_features(model: nn.Module,
                      dataset,
-                     stage: str = 'embedding',
+                     stage: Union[str, Sequence[str]] = 'embedding',
                      batch_size: int = 256,
                      num_workers: int = 0,
                      device: Optional[Union[str, torch.device]] = None,
-                     progress: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
+                     progress: Union[bool, Callable[[int, int], None]] = False):
     """Features and labels of every image of ``dataset``, in dataset order.
 
     The model (an unwrapped CLAE; a wrapper is unwrapped here) runs in eval
@@ -65,17 +84,21 @@ def extract_features(model: nn.Module,
     Args:
         model: the encoder; moved to ``device`` when one is given.
         dataset: a built dataset or a dataset config dict (test pipeline).
-        stage: 'backbone' (pooled ResNet output) or 'embedding' (the
-            normalised output of the neck: the embedding or projection).
+        stage: 'backbone' (pooled ResNet output), 'embedding' (the
+            normalised output of the neck: the embedding or projection) or
+            'pixels'; or a list of them, all extracted in one pass.
         batch_size, num_workers: of the extraction DataLoader.
         device: where to run; default the model's device.
-        progress: show a progress bar (on rank 0).
+        progress: True for a progress bar (on rank 0), or a function called
+            as ``fn(batches done, batches in all)`` after every batch (the
+            evaluation loops log with it).
 
     Returns:
-        (N, D) float32 CPU features and (N,) int64 CPU labels.
+        ``(features, labels)``: (N, D) float32 CPU features, or a dict
+        ``{stage: features}`` when ``stage`` is a list, and (N,) int64 CPU
+        labels.
     """
-    if stage not in STAGES:
-        raise ValueError(f'stage must be one of {STAGES}, got {stage!r}')
+    stages = _stages(stage)
     if is_model_wrapper(model):
         model = model.module
     if device is not None:
@@ -88,20 +111,29 @@ def extract_features(model: nn.Module,
     loader = DataLoader(Subset(dataset, range(start, end)), batch_size=batch_size,
                         shuffle=False, num_workers=num_workers, collate_fn=default_collate)
     run_device = next(model.parameters()).device
-    features, labels = [], []
+    features = {name: [] for name in stages}
+    labels = []
+    report = progress if callable(progress) else None
     with frozen_eval_mode(model):
-        for batch in tqdm(loader, desc=f'{stage} features', disable=not progress or rank != 0,
-                          leave=False):
-            data = model.data_preprocessor(batch, training=False)
-            features.append(model.extract_feat(data['inputs'], stage=stage).float())
-            labels.append(torch.cat([sample.gt_label for sample in data['data_samples']]))
-    if features:
-        local_features = torch.cat(features)
+        batches = tqdm(loader, desc=f'{"/".join(stages)} features', leave=False,
+                       disable=progress is not True or rank != 0)
+        for done, batch in enumerate(batches, 1):
+            batch_feats, batch_labels = batch_features(model, batch, stages)
+            for name in stages:
+                features[name].append(batch_feats[name])
+            labels.append(batch_labels)
+            if report is not None:
+                report(done, len(loader))
+    if labels:
+        local = {name: torch.cat(features[name]) for name in stages}
         local_labels = torch.cat(labels).to(run_device, torch.long)
     else:  # more ranks than images: this rank's shard is empty
         with frozen_eval_mode(model):
-            dim = model.extract_feat(model.data_preprocessor(
-                default_collate([dataset[0]]), training=False)['inputs'], stage=stage).shape[1]
-        local_features = torch.zeros((0, dim), device=run_device)
+            first, _ = batch_features(model, default_collate([dataset[0]]), stages)
+        local = {name: first[name][:0] for name in stages}
         local_labels = torch.zeros((0,), dtype=torch.long, device=run_device)
-    return gather_rows(local_features).cpu(), gather_rows(local_labels).cpu()
+    gathered = {name: gather_rows(local[name]).cpu() for name in stages}
+    gathered_labels = gather_rows(local_labels).cpu()
+    if isinstance(stage, str):
+        return gathered[stage], gathered_labels
+    return gathered, gathered_labels

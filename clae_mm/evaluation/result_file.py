@@ -30,7 +30,7 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     adversarial = (cfg.get('default_hooks') or {}).get('adversarial') or {}
     eps = float(adversarial.get('eps', 0.0)) if adversarial.get('alpha', 1.0) else 0.0
     pretrain_dataset = ((cfg.get('train_dataloader') or {}).get('dataset') or {}).get('type')
-    dataset = (cfg.get('eval_bank') or {}).get('type') or pretrain_dataset
+    dataset = bank_dataset_type(cfg) or pretrain_dataset
     filename = getattr(cfg, 'filename', None)
     return dict(method=(cfg.model.get('head') or {}).get('method'), eps=eps, dataset=dataset,
                 pretrain_dataset=pretrain_dataset, seed=plain_value(meta.get('seed')),
@@ -39,6 +39,16 @@ def describe_run(cfg, checkpoint: dict) -> dict:
                 config_name=osp.splitext(osp.basename(filename))[0] if filename else None,
                 training=training_settings(cfg) if recorded is None else recorded,
                 training_source='evaluation config' if recorded is None else 'checkpoint')
+
+
+def bank_dataset_type(cfg):
+    """The dataset type of the evaluation bank (``test_cfg.bank``, else
+    ``val_cfg.bank``): the kNN bank and the probe's training set."""
+    for key in ('test_cfg', 'val_cfg'):
+        dataset = ((cfg.get(key) or {}).get('bank') or {}).get('dataset') or {}
+        if dataset.get('type'):
+            return dataset['type']
+    return None
 
 
 def _trained_epochs(cfg, checkpoint: dict):

@@ -1,39 +1,27 @@
-"""What the benchmark tools share: process groups, devices, checkpoint lists,
-the model to evaluate, and the run-and-report ending of ``main``."""
+"""What the evaluation tools share (tools/test.py, tools/benchmarks/knn_eval.py,
+linear_eval.py): their arguments, the config of the run, the mmengine Runner
+whose test loop (``FrozenFeatureTestLoop``) scores each checkpoint, and the
+run-and-report ending of ``main``."""
 import argparse
 import glob
 import os
 import os.path as osp
 import re
 import sys
-from typing import Callable, List
+from typing import Callable, Iterator, List, Optional, Tuple
 
-import torch
-import torch.distributed as dist
-from mmengine.dist import get_dist_info, init_dist
+from mmengine.config import Config, DictAction
+from mmengine.dist import get_dist_info
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
 
-from clae_mm.utils.checkpoint import build_model_from_checkpoint
+from clae_mm.utils.checkpoint import load_checkpoint_strict
+from clae_mm.utils.config_check import registry_errors_as_clae_errors
+from clae_mm.utils.data_root import apply_data_root
 from clae_mm.utils.distributed import setup_cpu_distributed
 from clae_mm.utils.errors import CLAEError
 
 from .result_file import write_result
-
-
-def init_distributed(cfg, launcher: str) -> None:
-    """Join the process group of ``torchrun``/slurm: gloo on CPU-only machines
-    (``setup_cpu_distributed``), mmengine's ``init_dist`` (nccl) on GPUs."""
-    if launcher == 'none':
-        return
-    setup_cpu_distributed(cfg, launcher)
-    if not dist.is_initialized():
-        init_dist(launcher, **dict(cfg.get('env_cfg', {}).get('dist_cfg', {})))
-
-
-def default_device() -> torch.device:
-    """The current GPU (one per rank after ``init_dist``) or the CPU."""
-    if torch.cuda.is_available():
-        return torch.device('cuda', torch.cuda.current_device())
-    return torch.device('cpu')
 
 
 def checkpoint_epoch(path: str) -> int:
@@ -46,7 +34,7 @@ def list_checkpoints(path: str) -> List[str]:
     if osp.isfile(path):
         return [path]
     if osp.isdir(path):
-        found = sorted(glob.glob(osp.join(path, 'epoch_*.pth')), key=checkpoint_epoch)
+        found = sorted(glob.glob(osp.join(glob.escape(path), 'epoch_*.pth')), key=checkpoint_epoch)
         if found:
             return found
         raise CLAEError(f'no epoch_N.pth checkpoint in {path}; pass a checkpoint file or '
@@ -54,13 +42,34 @@ def list_checkpoints(path: str) -> List[str]:
     raise CLAEError(f'checkpoint {path} not found; pass a .pth file or a work dir')
 
 
-def default_output(checkpoint: str, prefix: str) -> str:
-    """``<dir>/<prefix>_<stem>.json`` beside a checkpoint file, or
-    ``<work dir>/<prefix>_all_epochs.json`` for a work dir."""
-    if osp.isdir(checkpoint):
-        return osp.join(checkpoint, f'{prefix}_all_epochs.json')
-    stem = osp.splitext(osp.basename(checkpoint))[0]
-    return osp.join(osp.dirname(osp.abspath(checkpoint)), f'{prefix}_{stem}.json')
+def default_output(work_dir: str, checkpoint: str, prefix: str) -> str:
+    """``<work dir>/<prefix>_<checkpoint stem>.json``, or
+    ``<work dir>/<prefix>_all_epochs.json`` when every epoch of a run is scored."""
+    stem = 'all_epochs' if osp.isdir(checkpoint) else osp.splitext(osp.basename(checkpoint))[0]
+    return osp.join(work_dir, f'{prefix}_{stem}.json')
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, checkpoint_help: str) -> None:
+    """The arguments every evaluation tool takes, with one meaning each."""
+    parser.add_argument('config', help='the config the checkpoint was trained with')
+    parser.add_argument('checkpoint', help=checkpoint_help)
+    parser.add_argument('--work-dir', help='where the logs and the JSON result go (default: '
+                        'work_dirs/<config name>; never the checkpoint\'s folder)')
+    parser.add_argument('--out', help='JSON result file (default: in the work dir)')
+    parser.add_argument('--data-root', help='point every dataset of the config at this directory')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings in the config, key=value')
+    add_launcher_arguments(parser)
+
+
+def add_extraction_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--extract-batch-size', type=int,
+                        help='feature extraction batch of the bank and the scored set '
+                        '(default: the config\'s test_dataloader / test_cfg.bank, 256)')
+    parser.add_argument('--num-workers', type=int,
+                        help='data loading workers of the extraction (default: the config\'s)')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='no progress bar, and progress lines only when a pass ends')
 
 
 def add_launcher_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,33 +84,90 @@ def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Name
     return args
 
 
-def model_to_evaluate(args, checkpoint: str):
-    """``(model, cfg, loaded checkpoint, device)``: the model of ``checkpoint``
-    (strictly loaded) on ``args.device`` or the default device, after joining
-    the process group of ``args.launcher``. Refuses a config without the
-    ``eval_bank`` / ``eval_query`` datasets the evaluation needs."""
-    model, cfg, loaded = build_model_from_checkpoint(
-        args.config, checkpoint, args.cfg_options, args.data_root, return_checkpoint=True)
-    init_distributed(cfg, args.launcher)
-    device = args.device or default_device()
-    model.to(device)
-    if cfg.get('eval_bank') is None or cfg.get('eval_query') is None:
-        raise CLAEError(f'{args.config} defines no eval_bank / eval_query datasets; '
-                        'use a config built on configs/_base_/datasets')
-    return model, cfg, loaded, device
+def evaluation_config(args, test_evaluator=None) -> Config:
+    """The config of ``args.config`` for scoring checkpoints: ``--cfg-options``,
+    ``--data-root``, the work dir (``--work-dir``, else
+    ``work_dirs/<config name>``) and the launcher applied; ``test_evaluator``
+    replaces the config's when given; the extraction arguments go to
+    ``test_dataloader`` and ``test_cfg.bank``.
+
+    Raises:
+        CLAEError: the config has no test evaluation (test_dataloader and a
+            ``test_cfg`` with a bank).
+    """
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.data_root:
+        apply_data_root(cfg, args.data_root)
+    if not cfg.get('test_dataloader') or not (cfg.get('test_cfg') or {}).get('bank'):
+        raise CLAEError(f'{args.config} defines no test_dataloader / test_cfg with a bank; use a '
+                        'config built on configs/_base_/datasets')
+    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.launcher = args.launcher
+    cfg.load_from, cfg.resume = None, False
+    if test_evaluator is not None:
+        cfg.test_evaluator = test_evaluator
+    loader, bank = cfg.test_dataloader, cfg.test_cfg.bank
+    if getattr(args, 'extract_batch_size', None):
+        loader.batch_size = bank.batch_size = args.extract_batch_size
+    if getattr(args, 'num_workers', None) is not None:
+        loader.num_workers = bank.num_workers = args.num_workers
+    if loader.get('num_workers', 0) == 0:
+        loader.persistent_workers = False  # the DataLoader refuses it without workers
+    if getattr(args, 'no_progress', False):
+        cfg.test_cfg.log_interval = 10 ** 9  # a line when the bank pass ends
+    return cfg
 
 
-def run_and_report(run: Callable, args, prefix: str, summary: Callable[[dict], str]) -> int:
+def build_runner(cfg: Config) -> Runner:
+    """mmengine's Runner of ``cfg``, in the process group of ``cfg.launcher``
+    (gloo on machines without a GPU, as tools/train.py)."""
+    setup_cpu_distributed(cfg, cfg.launcher)
+    with registry_errors_as_clae_errors():
+        return Runner.from_cfg(cfg)
+
+
+def unwrapped_model(runner: Runner):
+    return runner.model.module if is_model_wrapper(runner.model) else runner.model
+
+
+def score_checkpoints(runner: Runner, checkpoints: List[str]
+                      ) -> Iterator[Tuple[str, dict, dict]]:
+    """``(path, loaded checkpoint, metrics)`` of each checkpoint, loaded
+    strictly (a key mismatch stops the tool) and scored by the runner's test
+    loop; the metrics' full results are in ``runner.test_loop.evaluator``."""
+    runner.call_hook('before_run')
+    for path in checkpoints:
+        loaded = load_checkpoint_strict(unwrapped_model(runner), path)
+        with registry_errors_as_clae_errors():
+            metrics = runner.test_loop.run()
+        yield path, loaded, metrics
+    runner.call_hook('after_run')
+
+
+def test_metric(runner: Runner, metric_type: type):
+    """The test loop's metric of ``metric_type`` (its ``details``: rank 0)."""
+    for metric in runner.test_loop.evaluator.metrics:
+        if isinstance(metric, metric_type):
+            return metric
+    raise CLAEError(f'the test evaluator has no {metric_type.__name__}')
+
+
+def run_and_report(run: Callable, args, prefix: Optional[str],
+                   summary: Callable[[dict], str]) -> int:
     """The end of an evaluation tool's ``main``: ``run(args)``, a CLAEError as
     one line on stderr (exit 2), and on rank 0 the JSON result (``--out`` or
-    beside the checkpoint) and ``summary(result)`` on stdout."""
+    in the work dir) and ``summary(result)`` on stdout. ``run`` returns the
+    result and the work dir."""
     try:
-        result = run(args)
+        result, work_dir = run(args)
     except CLAEError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 2
     if get_dist_info()[0] == 0:
-        out = args.out or default_output(args.checkpoint, prefix)
+        out = args.out or default_output(work_dir, args.checkpoint, prefix)
         write_result(out, result)
         print(f'{summary(result)}\nresult written to {out}')
     return 0

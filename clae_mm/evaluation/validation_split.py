@@ -5,6 +5,20 @@ from typing import Tuple
 import torch
 
 
+def validation_size(num_samples: int, fraction: float) -> int:
+    """How many of ``num_samples`` images a validation ``fraction`` holds out
+    (at least one; 0 for fraction 0)."""
+    if not fraction:
+        return 0
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f'validation fraction must be in (0, 1), got {fraction}')
+    num_val = max(1, round(fraction * num_samples))
+    if num_val >= num_samples:
+        raise ValueError(f'a validation fraction of {fraction} leaves no training image '
+                         f'out of {num_samples}; use a smaller fraction')
+    return num_val
+
+
 def carve_validation_split(num_samples: int, fraction: float,
                            seed: int = 0) -> Tuple[torch.Tensor, torch.Tensor]:
     """(train indices, validation indices): a seeded random ``fraction`` of
@@ -15,9 +29,6 @@ def carve_validation_split(num_samples: int, fraction: float,
     """
     if not 0.0 < fraction < 1.0:
         raise ValueError(f'validation fraction must be in (0, 1), got {fraction}')
-    num_val = max(1, round(fraction * num_samples))
-    if num_val >= num_samples:
-        raise ValueError(f'a validation fraction of {fraction} leaves no training image '
-                         f'out of {num_samples}; use a smaller fraction')
+    num_val = validation_size(num_samples, fraction)
     order = torch.randperm(num_samples, generator=torch.Generator().manual_seed(seed))
     return order[num_val:].sort().values, order[:num_val].sort().values

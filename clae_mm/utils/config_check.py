@@ -97,11 +97,7 @@ RUNNER_KEYS = frozenset({
     'default_scope', 'randomness', 'experiment_name', 'model_wrapper_cfg',
     'find_unused_parameters', 'sync_bn', 'compile', 'activation_checkpointing',
     'efficient_conv_bn_eval', 'custom_imports'})
-PROJECT_KEYS = frozenset({
-    'evaluation',   # kNN / linear protocol settings (clae_mm/evaluation/evaluation_settings.py)
-    'eval_bank',    # the kNN bank / probe training set (KNNEvalHook, tools/*_eval.py)
-    'eval_query',   # the scored set
-})
+PROJECT_KEYS = frozenset()  # evaluation lives in val_* / test_* (FrozenFeatureValLoop, ...)
 KNOWN_SECTIONS = {
     'randomness': {'seed', 'deterministic', 'diff_rank_seed'},   # Runner.set_randomness
     'env_cfg': {'cudnn_benchmark', 'mp_cfg', 'dist_cfg', 'resource_limit',
@@ -276,18 +272,10 @@ def check_config_keys(cfg: Config, config_file_keys: Iterable[str] = ()) -> None
     if isinstance((cfg.get('env_cfg') or {}).get('mp_cfg'), dict):
         _check_section(cfg.env_cfg.mp_cfg, 'env_cfg.mp_cfg', {'mp_start_method',
                                                                'opencv_num_threads'})
-    from clae_mm.evaluation.evaluation_settings import PROTOCOL_DEFAULTS
-    if isinstance(cfg.get('evaluation'), dict):
-        _check_section(cfg.evaluation, 'evaluation', set(PROTOCOL_DEFAULTS))
-        for protocol, settings in cfg.evaluation.items():
-            if isinstance(settings, dict):
-                _check_section(settings, f'evaluation.{protocol}', set(PROTOCOL_DEFAULTS[protocol]))
-
     registries = _registries()
-    for key in ('model', 'data_preprocessor', 'eval_bank', 'eval_query'):
+    for key in ('model', 'data_preprocessor'):
         if isinstance(cfg.get(key), dict):
-            _check_component(cfg[key], key, 'datasets' if key.startswith('eval_') else 'models',
-                             registries)
+            _check_component(cfg[key], key, 'models', registries)
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(key)
         if isinstance(loader, dict):
@@ -307,6 +295,13 @@ def check_config_keys(cfg: Config, config_file_keys: Iterable[str] = ()) -> None
                 'IterBasedTrainLoop'
         _check_component(loop, key, 'loops', registries, extra={'by_epoch'},
                          default_type=default_type)
+        bank = loop.get('bank')  # FrozenFeatureValLoop / FrozenFeatureTestLoop
+        if isinstance(bank, dict) and isinstance(bank.get('dataset'), dict):
+            _check_component(bank['dataset'], f'{key}.bank.dataset', 'datasets', registries)
+    for key in ('val_evaluator', 'test_evaluator'):
+        for index, metric in _component_dicts(cfg.get(key)):
+            _check_component(metric, key + ('' if index is None else f'[{index}]'), 'metrics',
+                             registries)
     optim_wrapper = cfg.get('optim_wrapper')
     if isinstance(optim_wrapper, dict) and 'constructor' not in optim_wrapper:
         _check_component(optim_wrapper, 'optim_wrapper', 'optim_wrappers', registries,
@@ -343,8 +338,9 @@ def check_train_data(cfg: Config) -> None:
     fewer images per process than ``batch_size``: training would take no
     step) and a last batch of one image (``drop_last=False``: BatchNorm
     cannot train on it, and a contrastive loss has no negative) raise
-    :class:`ConfigError`. The kNN bank and query sets are loaded too, so a
-    bad label there fails now, not after the first epoch.
+    :class:`ConfigError`. The validation's query set and bank (the kNN of
+    ``val_cfg``) are loaded too, so a bad label there fails now, not after
+    the first epoch.
     """
     from clae_mm.registry import DATASETS
     loader = cfg.get('train_dataloader') or {}
@@ -353,9 +349,11 @@ def check_train_data(cfg: Config) -> None:
         return
     with registry_errors_as_clae_errors():
         dataset = DATASETS.build(dataset_cfg)
-        for key in ('eval_bank', 'eval_query'):
-            if isinstance(cfg.get(key), dict) and _knn_hook_enabled(cfg):
-                DATASETS.build(cfg[key])
+        if cfg.get('val_cfg') and cfg.get('val_evaluator'):
+            for evaluated in ((cfg.get('val_dataloader') or {}).get('dataset'),
+                              (cfg.val_cfg.get('bank') or {}).get('dataset')):
+                if isinstance(evaluated, dict):
+                    DATASETS.build(evaluated)
     sampler = loader.get('sampler') or {}
     batch_size = loader.get('batch_size')
     if (sampler.get('type', 'DefaultSampler') not in ('DefaultSampler', None) or
@@ -376,9 +374,3 @@ def check_train_data(cfg: Config) -> None:
             f'train_dataloader: {where} with batch_size={batch_size} and drop_last=False leave a '
             'last batch of 1 image, on which BatchNorm cannot train and a contrastive loss has '
             'no negative; set train_dataloader.drop_last=True or another batch_size')
-
-
-def _knn_hook_enabled(cfg: Config) -> bool:
-    hooks = list((cfg.get('default_hooks') or {}).values()) + list(cfg.get('custom_hooks') or [])
-    return any(isinstance(h, dict) and h.get('type') in ('KNNEvalHook', 'LinearEvalHook')
-               for h in hooks)

@@ -1,6 +1,8 @@
 from mmengine.config import Config, ConfigDict
 
-DATASET_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+# The dataloaders, and the loops that hold a dataset (the kNN bank / probe
+# training set of FrozenFeatureValLoop and FrozenFeatureTestLoop).
+DATASET_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader', 'val_cfg', 'test_cfg')
 
 
 def _point_datasets(node, data_root: str) -> int:
@@ -21,8 +23,9 @@ def _point_datasets(node, data_root: str) -> int:
 
 def apply_data_root(cfg: Config, data_root: str) -> int:
     """Point every dataset of the config at ``data_root``: the training,
-    validation and test sets, and those of evaluation hooks (kNN bank and
-    query sets, the linear probe's sets). Returns the number changed."""
+    validation and test sets, the bank of the evaluation loops (the kNN bank
+    and the linear probe's training set) and those of hooks. Returns the
+    number changed."""
     count = 0
     for key in DATASET_KEYS:
         if cfg.get(key) is not None:
@@ -31,7 +34,4 @@ def apply_data_root(cfg: Config, data_root: str) -> int:
         count += _point_datasets(hook, data_root)
     for hook in (cfg.get('default_hooks') or {}).values():
         count += _point_datasets(hook, data_root)
-    for key in ('eval_bank', 'eval_query'):
-        if cfg.get(key) is not None:
-            count += _point_datasets(cfg[key], data_root)
     return count

@@ -18,9 +18,6 @@ model = dict(backbone=dict(
     init_cfg=[dict(type='Kaiming', layer='Conv2d', mode='fan_out', nonlinearity='relu',
                    distribution='normal'),
               dict(type='Constant', layer='_BatchNorm', val=1, bias=0)]))
-train_cfg = dict(max_epochs=100)
-# The probe of the authors' eval_imagenet.py: 200 epochs (batch 128, on the embedding).
-evaluation = dict(linear=dict(epochs=200))
 # A kNN pass over 110,000 images at 224x224 costs 10-20% of a training epoch and
 # the authors' tinyImageNet runs monitor none: every 10 epochs and after the last.
-default_hooks = dict(knn=dict(interval=10))
+train_cfg = dict(max_epochs=100, val_interval=10)

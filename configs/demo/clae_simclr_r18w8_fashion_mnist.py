@@ -27,13 +27,25 @@ model = dict(
     backbone=dict(base_channels=width, stem_channels=width),
     neck=dict(in_channels=8 * width, hid_channels=8 * width, out_channels=64),
     head=dict(temperature=0.1))
-evaluation = dict(knn=dict(stage='backbone', k=200, sigma=0.1))
+# The kNN validation: after every epoch (train_cfg.val_interval) and at initialisation
+# (default_hooks.knn.eval_at_start), in batches of 1024.
+val_dataloader = dict(batch_size=1024)
+val_cfg = dict(bank=dict(batch_size=1024))
+val_evaluator = dict(type='KNNAccuracy', stage='backbone', k=200, sigma=0.1)
+# tools/test.py: the same kNN, and the probe of the authors' SimCLR on the backbone.
+test_dataloader = val_dataloader
+test_cfg = val_cfg
+test_evaluator = [
+    val_evaluator,
+    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
+         weight_decay=0.0),
+]
 
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.0))
 param_scheduler = []
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3, val_interval=1)
 default_hooks = dict(
     logger=dict(interval=20),
     checkpoint=dict(interval=1, max_keep_ckpts=1),
-    knn=dict(interval=1, eval_at_start=True, batch_size=1024))
+    knn=dict(eval_at_start=True))
 randomness = dict(seed=0)

@@ -35,6 +35,15 @@ param_scheduler = [
 ]
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(interval=1, max_keep_ckpts=1),
-    knn=None)  # scored once after training by tools/benchmarks/knn_eval.py
+    checkpoint=dict(interval=1, max_keep_ckpts=1))
+# Scored once after training (tools/benchmarks/knn_eval.py, linear_eval.py: test_*), not during it.
+val_dataloader = None
+val_cfg = None
+val_evaluator = None
+# The authors' Plain/UEL protocol: kNN (sigma 0.1) and the probe (batch 128) on the embedding.
+test_evaluator = [
+    dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.1),
+    dict(type='LinearProbeAccuracy', stage='embedding', epochs=1000, batch_size=128, lr=3e-4,
+         weight_decay=0.0),
+]
 randomness = dict(seed=0)

@@ -25,6 +25,9 @@ train_dataloader = dict(batch_size=256)
 train_cfg = dict(max_epochs=2)
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(interval=1, max_keep_ckpts=1),
-    knn=None)  # scored once after training by tools/benchmarks/knn_eval.py
+    checkpoint=dict(interval=1, max_keep_ckpts=1))
+# Scored once after training (tools/benchmarks/knn_eval.py, linear_eval.py: test_*), not during it.
+val_dataloader = None
+val_cfg = None
+val_evaluator = None
 randomness = dict(seed=0)

@@ -8,7 +8,5 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 model = dict(backbone=dict(type='DualBNResNet'))
-# Probe on ImageNet-100 itself: the authors' large-set (tinyImageNet) setting, 200 epochs.
-evaluation = dict(linear=dict(epochs=200))
 # A kNN pass over 131,689 images at 224x224 costs 10-20% of a training epoch: every 10 epochs.
-default_hooks = dict(knn=dict(interval=10))
+train_cfg = dict(val_interval=10)

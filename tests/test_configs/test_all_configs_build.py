@@ -7,7 +7,7 @@ import pytest
 from mmengine.config import Config
 
 from clae_mm.models.utils.dual_bn import has_dual_bn
-from clae_mm.registry import DATASETS, HOOKS, MODELS, TRANSFORMS
+from clae_mm.registry import DATASETS, HOOKS, LOOPS, METRICS, MODELS, TRANSFORMS
 from clae_mm.utils import register_all_modules
 
 register_all_modules()
@@ -18,10 +18,13 @@ CONFIGS = sorted(osp.relpath(path, REPO) for path in glob.glob(osp.join(REPO, 'c
 
 
 def _dataset_cfgs(cfg):
-    found = [cfg.get('eval_bank'), cfg.get('eval_query')]
+    found = []
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         if cfg.get(key):
             found.append(cfg[key]['dataset'])
+    for key in ('val_cfg', 'test_cfg'):  # the bank of the evaluation loops
+        if cfg.get(key) and cfg[key].get('bank'):
+            found.append(cfg[key]['bank']['dataset'])
     return [d for d in found if d is not None]
 
 
@@ -64,3 +67,13 @@ def test_config_builds(config):
     for hook in list((cfg.get('default_hooks') or {}).values()) + list(cfg.get('custom_hooks') or []):
         if hook is not None:
             assert HOOKS.get(hook['type']) is not None, hook['type']
+    # Evaluation: every config that trains with the kNN validation, or scores with
+    # tools/test.py, names registered loops and buildable metrics.
+    for loop in ('val_cfg', 'test_cfg'):
+        if cfg.get(loop):
+            assert LOOPS.get(cfg[loop]['type']) is not None, cfg[loop]['type']
+    assert cfg.get('test_cfg') and cfg.get('test_dataloader'), 'tools/test.py needs test_*'
+    for key in ('val_evaluator', 'test_evaluator'):
+        evaluator = cfg.get(key) or []
+        for metric in [evaluator] if isinstance(evaluator, dict) else evaluator:
+            METRICS.build(metric)

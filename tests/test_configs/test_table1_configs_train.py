@@ -82,5 +82,5 @@ def test_table1_config_trains_two_iterations(config, train_tool, data_roots, tmp
         assert not any('loss_adv' in r for r in steps)  # the baseline: no adversarial forward
     else:
         assert all(math.isfinite(r['loss_adv']) for r in steps)
-    assert any('knn/top1' in r for r in records)  # the online kNN read eval_bank / eval_query
+    assert any('knn/top1' in r for r in records)  # the kNN validation (val_cfg, val_dataloader)
     assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))

@@ -1,6 +1,6 @@
 """The Table 2 configs read their datasets: the ImageNet-100 pre-training
 pipeline makes two 224x224 views, and every linear-probe config's
-eval_bank / eval_query (moved by --data-root's apply_data_root) yield clean
+test bank (test_cfg.bank) and test set (moved by --data-root's apply_data_root) yield clean
 224x224 images of that transfer set."""
 import os.path as osp
 
@@ -42,7 +42,7 @@ def test_imagenet100_pretraining_reads_imagenet_folders(tmp_path):
     assert len(train) == 100
     views = train[0]['inputs']
     assert len(views) == 2 and all(v.shape == (3, 224, 224) and v.dtype == torch.uint8 for v in views)
-    query = DATASETS.build(cfg.eval_query)
+    query = DATASETS.build(cfg.test_dataloader.dataset)
     assert _packed_image(query).shape == (3, 224, 224)
 
 
@@ -52,7 +52,9 @@ def test_linear_probe_config_reads_its_transfer_set(target, tmp_path):
     for name in (f'{target}.py', f'{target}_eps0.py'):
         cfg = Config.fromfile(osp.join(REPO, 'configs/transfer/linear_probe', name))
         apply_data_root(cfg, root)
-        bank, query = DATASETS.build(cfg.eval_bank), DATASETS.build(cfg.eval_query)
+        bank = DATASETS.build(cfg.test_cfg.bank.dataset)
+        query = DATASETS.build(cfg.test_dataloader.dataset)
+        assert cfg.val_dataloader.dataset == cfg.test_dataloader.dataset
         assert len(bank) == num_train and len(query) > 0
         assert bank.split != query.split
         image = _packed_image(query)

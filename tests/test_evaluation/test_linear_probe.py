@@ -1,8 +1,6 @@
-import pytest
 import torch
 
-from clae_mm.evaluation import evaluate_linear, evaluate_linear_probe, train_linear_probe
-from tests.model_utils import tiny_clae
+from clae_mm.evaluation import evaluate_linear_probe, train_linear_probe
 
 
 def separable_problem(num, seed):
@@ -34,44 +32,3 @@ def test_probe_is_seeded_and_leaves_the_global_random_state_alone():
     other = train_linear_probe(feats, labels, 4, epochs=3, batch_size=16, seed=6)
     assert torch.equal(first.weight, second.weight)
     assert not torch.equal(first.weight, other.weight)
-
-
-@pytest.fixture(scope='module')
-def model():
-    return tiny_clae('simclr').eval()
-
-
-def count_encoder_forwards(model):
-    calls = []
-    handle = model.backbone.register_forward_hook(lambda *_: calls.append(1))
-    return calls, handle
-
-
-def test_features_are_extracted_once_whatever_the_number_of_epochs(model, cifar10_root):
-    """The cache is reused: 40 train + 8 test images in batches of 16 are
-    3 + 1 encoder forwards, for 1 probe epoch as for 6."""
-    data = dict(type='CIFAR10', data_root=cifar10_root, pipeline=[dict(type='PackInputs')])
-    counts = {}
-    for epochs in (1, 6):
-        calls, handle = count_encoder_forwards(model)
-        result = evaluate_linear(model, dict(data, split='train'), dict(data, split='test'),
-                                 stage='backbone', epochs=epochs, batch_size=8,
-                                 extract_batch_size=16)
-        handle.remove()
-        counts[epochs] = len(calls)
-        assert [entry['epoch'] for entry in result['history']] == list(range(1, epochs + 1))
-    assert counts == {1: 4, 6: 4}
-    assert result['num_train'] == 40 and result['num_test'] == 8 and result['feature_dim'] == 64
-
-
-def test_last_best_and_validation_selected_epochs_are_reported_apart(model, cifar10_root):
-    data = dict(type='CIFAR10', data_root=cifar10_root, pipeline=[dict(type='PackInputs')])
-    result = evaluate_linear(model, dict(data, split='train'), dict(data, split='test'),
-                             stage='backbone', epochs=12, batch_size=8, lr=1e-2,
-                             val_fraction=0.25, eval_interval=5)
-    history = result['history']
-    assert [entry['epoch'] for entry in history] == [5, 10, 12]  # every 5 and the last
-    assert result['num_train'] == 30 and result['num_val'] == 10
-    assert result['last_epoch'] is history[-1]
-    assert result['best_over_epochs']['test']['top1'] == max(e['test']['top1'] for e in history)
-    assert result['val_selected']['val']['top1'] == max(e['val']['top1'] for e in history)

@@ -1,6 +1,7 @@
 """tools/benchmarks/best_knn_checkpoint.py and the selection it shares with
 linear_eval.py --best-knn: the authors' _best checkpoint."""
 import importlib.util
+import json
 import os
 import os.path as osp
 
@@ -47,6 +48,17 @@ def test_best_epoch_wins_and_a_tie_goes_to_the_later_epoch(tmp_path, capsys):
                                             'epoch_4.pth', 'last_checkpoint']
 
 
+def test_the_history_file_holds_the_last_validation_the_checkpoints_lack(tmp_path, capsys):
+    """Epoch N's checkpoint is saved before its validation: only
+    knn_history.json (KNNEvalHook) has the last epoch's score."""
+    work_dir = str(tmp_path / 'run')
+    make_run(work_dir, {1: 50.0, 2: 60.0, 3: 65.0})
+    with open(osp.join(work_dir, 'knn_history.json'), 'w') as f:
+        json.dump([knn_entry(1, 50.0), knn_entry(2, 60.0), knn_entry(3, 80.0)], f)
+    assert tool.main([work_dir]) == 0
+    assert capsys.readouterr().out.strip() == osp.join(work_dir, 'epoch_3.pth')
+
+
 def test_prune_keeps_the_best_and_the_last_checkpoint(tmp_path, capsys):
     work_dir = str(tmp_path / 'run')
     make_run(work_dir, {1: 50.0, 2: 70.0, 3: 60.0, 4: 65.0})
@@ -67,15 +79,16 @@ def test_a_best_epoch_without_its_checkpoint_is_a_one_line_error(tmp_path, capsy
     assert 'no epoch_2.pth' in error and '--training-options' in error
 
 
-def test_training_options_follow_the_configs_knn_interval(capsys):
+def test_training_options_follow_the_configs_validation_interval(capsys):
     config = osp.join(REPO, 'configs/clae/simclr_r18_tinyimagenet.py')  # kNN every 10 epochs
     assert tool.main([config, '--training-options']) == 0
     assert capsys.readouterr().out.split() == [
         'default_hooks.checkpoint.interval=10', 'default_hooks.checkpoint.by_epoch=True',
         'default_hooks.checkpoint.max_keep_ckpts=-1']
     assert tool.main([config, '--training-options', '--cfg-options',
-                      'default_hooks.knn.interval=3']) == 0
+                      'train_cfg.val_interval=3']) == 0
     assert capsys.readouterr().out.split()[0] == 'default_hooks.checkpoint.interval=3'
-    assert tool.main([config, '--training-options', '--cfg-options',
-                      'default_hooks.knn=None']) == 2
-    assert 'monitors no kNN' in capsys.readouterr().err
+    for disabled in (['default_hooks.knn=None'],
+                     ['val_cfg=None', 'val_dataloader=None', 'val_evaluator=None']):
+        assert tool.main([config, '--training-options', '--cfg-options', *disabled]) == 2
+        assert 'monitors no kNN' in capsys.readouterr().err

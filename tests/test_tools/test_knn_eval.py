@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-import torch
 
 from tests.conftest import REPO, TINY_ENCODER
 from tests.data_utils import make_cifar
@@ -28,12 +27,14 @@ def knn_tool():
 def knn_eval(tool, run, out, *extra, checkpoint=None, config=None):
     return tool.main([config or run['config'], checkpoint or run['checkpoint'],
                       '--data-root', run['data_root'], '--cfg-options', *TINY_ENCODER,
+                      '--work-dir', osp.join(osp.dirname(str(out)), 'eval'),
                       '--out', str(out), '--num-workers', '0', '--no-progress', *extra])
 
 
-def online_history(checkpoint):
-    state = torch.load(checkpoint, weights_only=True)
-    return {e['step']: e for e in state['message_hub']['runtime_info']['knn/history']}
+def training_history(work_dir):
+    """{epoch: entry} of the kNN validations of the training (KNNEvalHook)."""
+    with open(osp.join(work_dir, 'knn_history.json')) as f:
+        return {e['step']: e for e in json.load(f)}
 
 
 def test_tool_scores_a_trained_checkpoint_as_the_online_hook_did(knn_tool, simclr_run, tmp_path):
@@ -51,7 +52,7 @@ def test_tool_scores_a_trained_checkpoint_as_the_online_hook_did(knn_tool, simcl
     assert (result['num_bank'], result['num_query']) == (40, 8)  # no image dropped or repeated
     assert result['wall_time_s'] > 0
 
-    history = online_history(simclr_run['checkpoint'])  # written by KNNEvalHook in training
+    history = training_history(simclr_run['work_dir'])  # the validation during training
     assert sorted(history) == [1, 2]
     last = result['last_epoch']
     assert (last['epoch'], last['top1'], last['top5']) == \
@@ -84,6 +85,19 @@ def test_checkpoint_of_another_architecture_stops_the_tool(knn_tool, simclr_run,
     assert not osp.exists(tmp_path / 'x.json')
 
 
+def test_outputs_go_to_the_work_dir_not_beside_the_checkpoint(knn_tool, simclr_run, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert knn_tool.main([simclr_run['config'], simclr_run['checkpoint'], '--data-root',
+                          simclr_run['data_root'], '--cfg-options', *TINY_ENCODER,
+                          '--num-workers', '0', '--no-progress', '--extract-batch-size', '16']) == 0
+    work_dir = tmp_path / 'work_dirs' / 'simclr_r18_cifar10'
+    with open(work_dir / 'knn_eval_epoch_2.json') as f:
+        assert json.load(f)['num_bank'] == 40
+    assert not any(name.endswith('.json') and name != 'knn_history.json'
+                   for name in os.listdir(simclr_run['work_dir']))
+
+
 def test_two_processes_score_exactly_as_one(knn_tool, simclr_run, tmp_path):
     """45 train / 9 test images on 2 ranks: every image once (no sampler
     padding), same scores as one process; the validation split, which
@@ -95,6 +109,7 @@ def test_two_processes_score_exactly_as_one(knn_tool, simclr_run, tmp_path):
         [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
          osp.join(REPO, 'tools/benchmarks/knn_eval.py'), run['config'], run['checkpoint'],
          '--data-root', run['data_root'], '--cfg-options', *TINY_ENCODER,
+         '--work-dir', str(tmp_path / 'eval'),
          '--out', str(tmp_path / 'two.json'), '--num-workers', '0', '--no-progress',
          '--val-fraction', '0.2', '--launcher', 'pytorch'],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300)

@@ -4,7 +4,7 @@ import os.path as osp
 import pytest
 
 from tests.conftest import TINY_ENCODER
-from tests.test_tools.test_knn_eval import load_tool, online_history
+from tests.test_tools.test_knn_eval import load_tool, training_history
 
 
 @pytest.fixture(scope='module')
@@ -14,8 +14,8 @@ def linear_tool():
 
 def linear_eval(tool, run, out, *extra):
     return tool.main([run['config'], run['checkpoint'], '--data-root', run['data_root'],
-                      '--cfg-options', *TINY_ENCODER, '--out', str(out), '--num-workers', '0',
-                      '--no-progress', *extra])
+                      '--cfg-options', *TINY_ENCODER, '--work-dir', str(out) + '.logs',
+                      '--out', str(out), '--num-workers', '0', '--no-progress', *extra])
 
 
 def test_tool_probes_a_trained_checkpoint_and_writes_json(linear_tool, simclr_run, tmp_path):
@@ -55,8 +55,8 @@ def test_arguments_override_the_config(linear_tool, simclr_run, tmp_path):
 
 def test_best_knn_probes_the_checkpoint_the_authors_would(linear_tool, simclr_run, tmp_path):
     """--best-knn on the work dir: the epoch checkpoint of best kNN top-1 in the
-    KNNEvalHook history (ties: the later epoch), and the JSON says so."""
-    history = online_history(simclr_run['checkpoint'])
+    kNN history of the training (ties: the later epoch), and the JSON says so."""
+    history = training_history(simclr_run['work_dir'])
     best = max((e for e in history.values() if e['step'] >= 1),
                key=lambda e: (e['knn/top1'], e['step']))
     out = tmp_path / 'linear.json'

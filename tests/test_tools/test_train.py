@@ -104,13 +104,16 @@ def test_data_root_points_every_dataset_of_the_config():
     from clae_mm.utils import apply_data_root
     cfg = Config.fromfile(osp.join(REPO, 'configs/clae/plain_r18_cifar100.py'))
     count = apply_data_root(cfg, '/data/c100')
-    assert count >= 3
+    assert count == 5  # training, validation and test sets, the banks of both loops
     assert cfg.train_dataloader.dataset.data_root == '/data/c100'
-    assert cfg.eval_bank.data_root == cfg.eval_query.data_root == '/data/c100'
+    assert cfg.val_dataloader.dataset.data_root == cfg.val_cfg.bank.dataset.data_root == '/data/c100'
+    assert cfg.test_dataloader.dataset.data_root == cfg.test_cfg.bank.dataset.data_root
 
 
 def test_our_default_hooks_can_be_disabled_from_the_command_line(cifar10_root, tmp_path):
+    # the kNN validation is mmengine's: off with its three keys
     train('configs/clae/simclr_r18_cifar10.py', str(tmp_path), cifar10_root,
-          'train_cfg.max_epochs=1', 'default_hooks.knn=None')
+          'train_cfg.max_epochs=1', 'default_hooks.knn=None', 'val_cfg=None',
+          'val_dataloader=None', 'val_evaluator=None')
     records = scalars(str(tmp_path))
     assert records and not any('knn/top1' in r for r in records)

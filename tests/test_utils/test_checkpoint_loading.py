@@ -64,7 +64,7 @@ def test_model_is_built_from_config_and_options(tmp_path):
                                                                data_root='/data/x',
                                                                return_checkpoint=True)
     assert not model.training and checkpoint['meta']['seed'] == 7
-    assert built_cfg.eval_bank.data_root == '/data/x'
+    assert built_cfg.test_cfg.bank.dataset.data_root == '/data/x'
     assert all(torch.equal(v, model.state_dict()[k]) for k, v in trained.state_dict().items())
     with pytest.raises(CLAEError, match='shape'):
         build_model_from_checkpoint(config, path, TINY_ENCODER[:2] + ['model.neck.in_channels=64',

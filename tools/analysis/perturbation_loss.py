@@ -54,10 +54,10 @@ def build_parser():
     parser.add_argument('--no-probe', action='store_true', help='skip (b), the linear probe')
     parser.add_argument('--probe-epochs', type=int, default=50,
                         help='epochs of the linear probe on cached clean features')
-    parser.add_argument('--probe-batch-size', type=int, help="default: evaluation.linear's")
-    parser.add_argument('--probe-lr', type=float, help="default: evaluation.linear's")
+    parser.add_argument('--probe-batch-size', type=int, help="default: the config's LinearProbeAccuracy")
+    parser.add_argument('--probe-lr', type=float, help="default: the config's LinearProbeAccuracy")
     parser.add_argument('--feature', choices=['backbone', 'embedding'],
-                        help="the probe's feature (default: evaluation.linear's stage)")
+                        help="the probe's feature (default: the config's LinearProbeAccuracy stage)")
     return parser
 
 
@@ -65,10 +65,11 @@ def train_probe(model, cfg, args):
     """A linear probe on clean training-split features (the downstream model)."""
     settings = evaluation_settings(cfg, 'linear', stage=args.feature, batch_size=args.probe_batch_size,
                                    lr=args.probe_lr)
-    if cfg.get('eval_bank') is None:
-        raise CLAEError(f'{args.config} defines no eval_bank dataset for the probe; use a config '
-                        'built on configs/_base_/datasets or pass --no-probe')
-    bank = build_dataset(cfg.eval_bank)
+    bank = ((cfg.get('test_cfg') or {}).get('bank') or {}).get('dataset')
+    if bank is None:
+        raise CLAEError(f'{args.config} defines no test_cfg.bank dataset for the probe; use a '
+                        'config built on configs/_base_/datasets or pass --no-probe')
+    bank = build_dataset(bank)
     feats, labels = extract_features(model, bank, settings['stage'])
     probe = train_linear_probe(feats, labels, num_classes_of(bank, labels), epochs=args.probe_epochs,
                                batch_size=settings['batch_size'], lr=settings['lr'],

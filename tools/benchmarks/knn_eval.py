@@ -1,67 +1,62 @@
 """kNN accuracy (k=200, Wu et al.'s weighted vote) of a trained checkpoint.
 
     python tools/benchmarks/knn_eval.py CONFIG CHECKPOINT [--k 200] [--sigma S]
-        [--feature backbone|embedding] [--out FILE] [--data-root DIR] [--cfg-options ...]
+        [--feature backbone|embedding|pixels] [--val-fraction F] [--work-dir DIR]
+        [--out FILE] [--data-root DIR] [--cfg-options ...] [--launcher pytorch]
+
+The config's test evaluation (``test_cfg = dict(type='FrozenFeatureTestLoop',
+bank=...)``, the loop behind ``runner.test()`` and tools/test.py) with one
+``KNNAccuracy`` metric: the config's, with the arguments given here. The bank
+is the full train set (``test_cfg.bank``; ``--cfg-options
+test_cfg.bank.dataset.indices=N`` takes the first N), the full test set is
+scored; with ``--launcher pytorch`` (torchrun) each process embeds a shard and
+the result equals the one-process result.
 
 CHECKPOINT is an ``epoch_N.pth`` file, or a work dir: then every
 ``epoch_N.pth`` in it is scored and the best epoch is reported too, labelled
-as selected on the test set. The bank is the full train set, the full test
-set is scored; with ``--launcher pytorch`` (torchrun) each process embeds a
-shard and the result equals the one-process result. Writes a JSON result
-(default: beside the checkpoint) that tools/analysis/summarize_results.py reads.
+as selected on the test set. Writes a JSON result (``--out``, default in the
+work dir) that tools/analysis/summarize_results.py reads.
 """
 import argparse
 import os.path as osp
 import sys
 import time
 
-from mmengine.config import DictAction
 from mmengine.dist import get_dist_info
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
-from clae_mm.evaluation.feature_extractor import build_dataset  # noqa: E402
-from clae_mm.evaluation.knn_evaluation import evaluate_knn  # noqa: E402
-from clae_mm.evaluation.result_file import describe_run  # noqa: E402
-from clae_mm.evaluation.tool_support import (add_launcher_arguments,  # noqa: E402
-                                             list_checkpoints, model_to_evaluate,
-                                             parse_tool_args, run_and_report)
-from clae_mm.utils import register_all_modules  # noqa: E402
-from clae_mm.utils.checkpoint import load_checkpoint_strict  # noqa: E402
+from clae_mm.evaluation.evaluation_settings import evaluation_settings, protocol_metric
+from clae_mm.evaluation.metrics import KNNAccuracy
+from clae_mm.evaluation.result_file import describe_run
+from clae_mm.evaluation.tool_support import (add_common_arguments, add_extraction_arguments,
+                                             build_runner, evaluation_config, list_checkpoints,
+                                             parse_tool_args, run_and_report, score_checkpoints,
+                                             test_metric, unwrapped_model)
+from clae_mm.utils import register_all_modules
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='kNN evaluation of a clae_mm checkpoint')
-    parser.add_argument('config', help='the config the checkpoint was trained with')
-    parser.add_argument('checkpoint', help='an epoch_N.pth file, or a work dir (every epoch)')
+    add_common_arguments(parser, 'an epoch_N.pth file, or a work dir (every epoch)')
     parser.add_argument('--k', type=int,
-                        help='neighbours (default: evaluation.knn of the config, 200)')
+                        help="neighbours (default: the config's KNNAccuracy, 200)")
     parser.add_argument('--sigma', type=float, help='temperature of the vote weights exp(s/sigma)')
     parser.add_argument('--feature', choices=['backbone', 'embedding', 'pixels'],
                         help="'embedding' (the normalised neck output: Plain/UEL embedding, "
                         "SimCLR projection), 'backbone' (pooled ResNet feature) or 'pixels' "
                         '(the normalised input image: the raw-pixel floor)')
-    parser.add_argument('--out', help='JSON result file (default: beside the checkpoint)')
-    parser.add_argument('--data-root', help='point the bank and query datasets at this directory')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings in the config, key=value')
     parser.add_argument('--val-fraction', type=float, default=0.0,
                         help='hold this part of the train set out of the bank as a validation '
                         'set and also report the test score of the epoch chosen on it')
     parser.add_argument('--seed', type=int, default=0, help='seed of the validation split')
-    parser.add_argument('--batch-size', type=int, default=256, help='feature extraction batch')
-    parser.add_argument('--num-workers', type=int, default=2, help='data loading workers')
     parser.add_argument('--chunk-size', type=int, default=1024, help='queries per similarity block')
-    parser.add_argument('--device', help='cpu, cuda or cuda:N (default: the GPU if any)')
-    parser.add_argument('--no-progress', action='store_true', help='hide progress bars')
-    add_launcher_arguments(parser)
+    add_extraction_arguments(parser)
     return parse_tool_args(parser, argv)
 
 
 def online_history(checkpoint: dict, settings: dict, args, sizes: dict) -> list:
-    """The KNNEvalHook's scores saved in the checkpoint, when they were made
-    with the same feature, k, sigma, split and data sizes as this run."""
+    """The kNN validation scores of the training (KNNEvalHook's history) saved
+    in the checkpoint, when they were made with the same feature, k, sigma,
+    split and data sizes as this run."""
     runtime_info = (checkpoint.get('message_hub') or {}).get('runtime_info') or {}
     history = runtime_info.get('knn/history') or []
     same = [e for e in history if e.get('by_epoch', True)
@@ -74,22 +69,27 @@ def online_history(checkpoint: dict, settings: dict, args, sizes: dict) -> list:
             for e in same]
 
 
-def run(args) -> dict:
+def run(args):
     started = time.time()
     checkpoints = list_checkpoints(args.checkpoint)
-    model, cfg, loaded, device = model_to_evaluate(args, checkpoints[-1])
-    settings = evaluation_settings(cfg, 'knn', stage=args.feature, k=args.k, sigma=args.sigma)
-    bank, query = build_dataset(cfg.eval_bank), build_dataset(cfg.eval_query)
-    evaluated = []
-    for path in checkpoints:  # a single checkpoint is loaded already
-        loaded_here = load_checkpoint_strict(model, path) if len(checkpoints) > 1 else loaded
-        result = evaluate_knn(model, bank, query, chunk_size=args.chunk_size,
-                              batch_size=args.batch_size, num_workers=args.num_workers,
-                              val_fraction=args.val_fraction, seed=args.seed,
-                              progress=not args.no_progress, **settings)
-        evaluated.append(dict(epoch=describe_run(cfg, loaded_here)['epoch'],
+    cfg = evaluation_config(args)
+    # The config's kNN metric with the arguments given (the one metric of this run).
+    metric = protocol_metric(cfg, 'knn', stage=args.feature, k=args.k, sigma=args.sigma,
+                             chunk_size=args.chunk_size, val_fraction=args.val_fraction,
+                             seed=args.seed)
+    cfg.test_evaluator = [metric]
+    settings = evaluation_settings(cfg, 'knn')
+    runner = build_runner(cfg)
+    evaluated, loaded = [], None
+    for path, loaded, _ in score_checkpoints(runner, checkpoints):
+        result = test_metric(runner, KNNAccuracy).details
+        if result is None:  # a rank > 0 holds no result
+            continue
+        evaluated.append(dict(epoch=describe_run(cfg, loaded)['epoch'],
                               checkpoint=osp.abspath(path), **result['test'],
                               val_top1=(result['val'] or {}).get('top1'), source='this tool'))
+    if get_dist_info()[0] != 0:
+        return None, cfg.work_dir
     sizes = {key: result[key] for key in ('num_bank', 'num_query', 'num_val', 'num_classes',
                                           'feature_dim')}
     known = {e['epoch']: e for e in online_history(loaded, settings, args, sizes)}
@@ -103,14 +103,16 @@ def run(args) -> dict:
     with_val = [e for e in epochs if e.get('val_top1') is not None]
     val_selected = dict(max(with_val, key=lambda e: e['val_top1']),
                         selected_on='validation split of the train set') if with_val else None
-    return dict(result_type='knn_eval', config=osp.abspath(args.config),
-                checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
-                feature=settings['stage'], k=settings['k'], sigma=settings['sigma'],
-                chunk_size=args.chunk_size,
-                val_fraction=args.val_fraction, split_seed=args.seed, **sizes,
-                last_epoch=last, best_over_epochs=best, val_selected=val_selected, epochs=epochs,
-                world_size=get_dist_info()[1], device=str(device),
-                wall_time_s=round(time.time() - started, 3))
+    result = dict(result_type='knn_eval', config=osp.abspath(args.config),
+                  checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
+                  feature=settings['stage'], k=settings['k'], sigma=settings['sigma'],
+                  chunk_size=args.chunk_size,
+                  val_fraction=args.val_fraction, split_seed=args.seed, **sizes,
+                  last_epoch=last, best_over_epochs=best, val_selected=val_selected,
+                  epochs=epochs, world_size=get_dist_info()[1],
+                  device=str(next(unwrapped_model(runner).parameters()).device),
+                  wall_time_s=round(time.time() - started, 3))
+    return result, cfg.work_dir
 
 
 def summary(result: dict) -> str:

@@ -39,7 +39,8 @@ class OnlineLinearProbeHook(Hook):
         lr, weight_decay: of the probe's Adam.
         view (int): which view of a multi-view batch the probe sees.
         eval_interval (int): epochs between test-set scores (0: never).
-        query (dict, optional): scored dataset config; default ``eval_query``.
+        query (dict, optional): scored dataset config; default the dataset of
+            ``val_dataloader`` (else ``test_dataloader``).
         batch_size, num_workers: of the test-set feature extraction.
         seed (int): seed of the probe's initialisation.
     """
@@ -79,7 +80,10 @@ class OnlineLinearProbeHook(Hook):
     def before_train(self, runner) -> None:
         if self.num_classes is None:
             self.num_classes = len(runner.train_dataloader.dataset.metainfo['classes'])
-        query = self.query_cfg if self.query_cfg is not None else runner.cfg.get('eval_query')
+        query = self.query_cfg
+        for key in ('val_dataloader', 'test_dataloader'):
+            if query is None and runner.cfg.get(key):
+                query = runner.cfg[key].get('dataset')
         self.query = build_dataset(query) if query is not None and self.eval_interval else None
 
     def _build(self, feature_dim: int, device) -> None:

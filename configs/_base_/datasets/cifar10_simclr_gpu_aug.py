@@ -2,7 +2,7 @@
 # uint8 image per sample and ContrastiveAugmentDataPreprocessor draws the two views in batch on the
 # device (the authors' simclr preset, per-sample random parameters; float arithmetic instead of PIL's
 # uint8 steps, see docs/benchmarks.md), normalised (mean/std 0.5, the authors' SimCLR) and in channels_last.
-# Everything else (dataset, batch size, eval_bank, eval_query) is cifar10_simclr.py's.
+# Everything else (dataset, batch size, the val_* / test_* evaluation) is cifar10_simclr.py's.
 _base_ = './cifar10_simclr.py'
 # The normalisation (mean, std, to_rgb) is the base's. The pinned batch goes to the device
 # with non_blocking=True: a blocking copy would make the host wait at the start of every step.

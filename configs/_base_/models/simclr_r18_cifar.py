@@ -9,10 +9,5 @@ model = dict(
               out_channels=64, num_layers=2),
     head=dict(type='CLAELoss', method='simclr', temperature=0.5),
 )
-# Evaluation (the authors' SimCLR/eval_knn.py and eval_lr.py): kNN on the
-# normalised projection output (sigma = the 0.5 temperature), the linear probe
-# on the 512-d backbone output; probe Adam 3e-4, batch 256, 1000 epochs.
-evaluation = dict(
-    knn=dict(stage='embedding', k=200, sigma=0.5),
-    linear=dict(stage='backbone', epochs=1000, batch_size=256, lr=3e-4, weight_decay=0.0),
-)
+# Evaluated as the authors' SimCLR (kNN sigma 0.5 on the projection, probe on the backbone):
+# val_evaluator / test_evaluator of configs/_base_/datasets/*_simclr.py.

@@ -7,9 +7,5 @@ model = dict(
     neck=dict(type='ContrastiveProjection', in_channels=512, out_channels=128, num_layers=1),
     head=dict(type='CLAELoss', method='uel', temperature=0.1),
 )
-# Evaluation (the authors' UEL/main.py and eval.py): kNN and the linear probe
-# on the 128-d normalised embedding; probe Adam 3e-4, batch 128, 1000 epochs.
-evaluation = dict(
-    knn=dict(stage='embedding', k=200, sigma=0.1),
-    linear=dict(stage='embedding', epochs=1000, batch_size=128, lr=3e-4, weight_decay=0.0),
-)
+# Evaluated as the authors' UEL (kNN sigma 0.1 and probe on the embedding): val_evaluator /
+# test_evaluator of configs/_base_/datasets/*_plain.py.

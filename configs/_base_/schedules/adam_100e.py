@@ -2,4 +2,5 @@
 # constant rate (SimCLR/model.py).
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=3e-4, weight_decay=0.0))
 param_scheduler = []
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100)
+# The kNN validation (val_cfg) after every epoch, as the authors monitor training.
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100, val_interval=1)

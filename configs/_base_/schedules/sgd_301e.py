@@ -9,4 +9,5 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=True, milestones=[160], gamma=0.5),
     dict(type='MultiStepLR', by_epoch=True, milestones=[200], gamma=0.2),
 ]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=301)
+# The kNN validation (val_cfg) after every epoch, as the authors monitor training.
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=301, val_interval=1)

@@ -1,7 +1,7 @@
 # Table 2: linear probe of the ImageNet-100 CLAE encoder on Stanford Cars (train -> test):
 # tools/benchmarks/linear_eval.py configs/transfer/linear_probe/cars.py CHECKPOINT
-# The probe (evaluation.linear): Adam 3e-4, batch 256, 1000 epochs on the frozen 512-d backbone
-# feature, as the authors' SimCLR/eval_lr.py.
+# The probe (LinearProbeAccuracy of test_evaluator): Adam 3e-4, batch 256, 1000 epochs on the
+# frozen 512-d backbone feature, as the authors' SimCLR/eval_lr.py.
 # Images: shorter side 256, centre crop 224, no augmentation.
 _base_ = '../simclr_r18_imagenet100.py'
 transfer_pipeline = [
@@ -10,8 +10,16 @@ transfer_pipeline = [
     dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
-eval_bank = dict(_delete_=True, type='StanfordCars', data_root='data/stanford_cars', split='train',
-                 pipeline=transfer_pipeline)
-eval_query = dict(_delete_=True, type='StanfordCars', data_root='data/stanford_cars', split='test',
-                  pipeline=transfer_pipeline)
-evaluation = dict(linear=dict(epochs=1000))
+val_dataloader = dict(dataset=dict(
+    _delete_=True, type='StanfordCars', data_root='data/stanford_cars', split='test',
+    pipeline=transfer_pipeline))
+val_cfg = dict(bank=dict(dataset=dict(
+    _delete_=True, type='StanfordCars', data_root='data/stanford_cars', split='train',
+    pipeline=transfer_pipeline)))
+test_dataloader = val_dataloader
+test_cfg = val_cfg
+test_evaluator = [
+    dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.5),
+    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
+         weight_decay=0.0),
+]

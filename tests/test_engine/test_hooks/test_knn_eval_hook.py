@@ -1,57 +1,46 @@
+"""KNNEvalHook: the kNN history of the validations of a training run (for the
+authors' best-epoch selection), and the score at initialisation."""
+import json
+import os.path as osp
+from types import SimpleNamespace
+
 import pytest
 
 from clae_mm.engine.hooks import KNNEvalHook
-from clae_mm.evaluation import extract_features, knn_accuracy
+from clae_mm.evaluation.checkpoint_selection import best_knn_checkpoint, knn_history
 from clae_mm.utils import CLAEError
-from tests.model_utils import tiny_clae
-from tests.fake_runner import fake_runner
 
 
-@pytest.fixture(scope='module')
-def model():
-    return tiny_clae('simclr')
+def test_history_of_every_validation_in_the_message_hub_and_the_work_dir(knn_monitored_run):
+    runner = knn_monitored_run
+    history = runner.message_hub.get_info('knn/history')
+    assert [e['step'] for e in history] == [0, 1, 2] and all(e['by_epoch'] for e in history)
+    assert {(e['stage'], e['k'], e['sigma'], e['num_bank'], e['num_query']) for e in history} == \
+        {('embedding', 200, 0.5, 40, 8)}
+    with open(osp.join(runner.work_dir, 'knn_history.json')) as f:
+        assert json.load(f) == history
+    assert knn_history(runner.work_dir) == history
+    # the best trained epoch (step >= 1; ties to the later one, as the authors' >=)
+    best = max(history[1:], key=lambda e: (e['knn/top1'], e['step']))
+    assert best_knn_checkpoint(runner.work_dir)['path'] == \
+        osp.join(runner.work_dir, f"epoch_{best['step']}.pth")
 
 
-def test_hook_logs_the_knn_score_and_restores_train_mode(model, cifar10_root):
-    runner = fake_runner(model, cifar10_root,
-                         evaluation=dict(knn=dict(stage='embedding', k=200, sigma=0.5)))
-    hook = KNNEvalHook(interval=2)
-    hook.before_train(runner)
-    model.train()
-    hook.after_train_epoch(runner)  # epoch 1 of 2: not a multiple of 2, not the last
-    assert runner.visualizer.records == []
-    runner.epoch = 1
-    hook.after_train_epoch(runner)
-    assert model.training and model.backbone.training
-
-    bank, bank_labels = extract_features(model, runner.cfg.eval_bank)
-    query, query_labels = extract_features(model, runner.cfg.eval_query)
-    expected = knn_accuracy(bank, bank_labels, query, query_labels, 10, k=200, sigma=0.5)
-    assert runner.visualizer.records == [
-        {'knn/top1': expected['top1'], 'knn/top5': expected['top5'], 'step': 2}]
-    assert runner.message_hub.get_scalar('knn/top1').current() == expected['top1']
-    (entry,) = runner.message_hub.get_info('knn/history')
-    assert entry['step'] == 2 and entry['sigma'] == 0.5 and entry['num_bank'] == 40
+def test_history_is_in_the_next_checkpoint_and_survives_a_resume(knn_monitored_run):
+    """The epoch-2 checkpoint is saved before its validation: it holds the
+    scores of steps 0 and 1, which a resumed run starts from."""
+    import torch
+    saved = torch.load(osp.join(knn_monitored_run.work_dir, 'epoch_2.pth'), weights_only=True)
+    steps = [e['step'] for e in saved['message_hub']['runtime_info']['knn/history']]
+    assert steps == [0, 1]
+    hook = KNNEvalHook()
+    hook.before_train(SimpleNamespace(message_hub=SimpleNamespace(
+        get_info=lambda key, default=None: saved['message_hub']['runtime_info'].get(key))))
+    assert [e['step'] for e in hook.history] == [0, 1]
 
 
-def test_arguments_override_the_config_and_history_survives_a_resume(model, cifar10_root):
-    runner = fake_runner(model, cifar10_root, evaluation=dict(knn=dict(sigma=0.5)))
-    hook = KNNEvalHook(sigma=0.2, k=5, val_fraction=0.25)
-    hook.before_train(runner)
-    hook.after_train_epoch(runner)
-    assert hook.settings == dict(stage='embedding', k=5, sigma=0.2)
-    assert set(runner.visualizer.records[0]) == {'knn/top1', 'knn/top5', 'knn/val_top1', 'step'}
-    assert runner.message_hub.get_info('knn/history')[0]['num_bank'] == 30  # 10 held out
-
-    resumed = KNNEvalHook(sigma=0.2, k=5, val_fraction=0.25)
-    resumed.before_train(runner)  # the same message hub, as after loading a checkpoint
-    runner.epoch = 1
-    resumed.after_train_epoch(runner)
-    assert [e['step'] for e in runner.message_hub.get_info('knn/history')] == [1, 2]
-
-
-def test_missing_datasets_stop_before_training(model, cifar10_root):
-    runner = fake_runner(model, cifar10_root)
-    runner.cfg.pop('eval_query')
-    with pytest.raises(CLAEError, match='eval_query'):
-        KNNEvalHook().before_train(runner)
+def test_score_at_initialisation_needs_a_validation():
+    runner = SimpleNamespace(iter=0, val_loop=None)
+    with pytest.raises(CLAEError, match='val_cfg'):
+        KNNEvalHook(eval_at_start=True).before_train_epoch(runner)
+    KNNEvalHook().before_train_epoch(runner)  # nothing to do without eval_at_start

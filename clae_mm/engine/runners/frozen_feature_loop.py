@@ -1,0 +1,145 @@
+"""kNN and linear-probe evaluation as mmengine validation and test loops."""
+from typing import Dict, List, Optional, Union
+
+import torch
+from mmengine.evaluator import Evaluator
+from mmengine.model import is_model_wrapper
+from mmengine.runner import TestLoop, ValLoop
+from mmengine.runner.amp import autocast
+from torch.utils.data import DataLoader
+
+from clae_mm.evaluation.feature_extractor import (batch_features, build_dataset,
+                                                  extract_features, frozen_eval_mode,
+                                                  num_classes_of)
+from clae_mm.evaluation.metrics import FeatureBank, FrozenFeatureMetric
+from clae_mm.registry import LOOPS
+from clae_mm.utils.errors import CLAEError
+
+BANK_KEYS = ('dataset', 'batch_size', 'num_workers')
+
+
+class FrozenFeatureEvaluation:
+    """The evaluation both loops run (one implementation for ``runner.val()``
+    during training, ``runner.test()``, tools/test.py and the benchmark tools).
+
+    1. The encoder (unwrapped, eval mode, clean BNs, no gradient) embeds the
+       bank dataset, the labelled train set, once: each rank a contiguous
+       shard, gathered, so every image is in the bank once
+       (:func:`~clae_mm.evaluation.extract_features`); every metric gets
+       its stage's features (:meth:`FrozenFeatureMetric.set_bank`).
+    2. Each batch of the loop's dataloader (the query set: the test split) is
+       embedded the same way and sent to the evaluator as
+       ``dict(features={stage: ...}, gt_label=...)``, between the usual
+       ``before/after_{val,test}_iter`` hooks (LoggerHook prints progress).
+    3. ``evaluator.evaluate`` gathers the queries of every rank (dropping
+       the sampler's padding) and the metrics score them (rank 0) and
+       broadcast the scalars; the model gets its previous mode back.
+
+    Bank extraction logs its progress every ``log_interval`` batches, as a
+    pass over 50,000 (or 130,000) images takes minutes.
+    """
+
+    def _init_bank(self, bank: dict, log_interval: int) -> None:
+        if not isinstance(bank, dict) or 'dataset' not in bank or set(bank) - set(BANK_KEYS):
+            raise CLAEError(f'{type(self).__name__}: bank must be dict(dataset=..., batch_size=..., '
+                            f'num_workers=...), got {bank!r}')
+        if log_interval < 1:
+            raise ValueError(f'log_interval must be >= 1, got {log_interval}')
+        self.bank_cfg = dict(bank)
+        self.log_interval = log_interval
+        self._bank_dataset = None
+        others = [type(metric).__name__ for metric in self.evaluator.metrics
+                  if not isinstance(metric, FrozenFeatureMetric)]
+        if others:
+            raise CLAEError(f'{type(self).__name__} scores encoder features: its evaluator takes '
+                            f'KNNAccuracy / LinearProbeAccuracy metrics, not {", ".join(others)}')
+        self.stages: List[str] = list(dict.fromkeys(m.stage for m in self.evaluator.metrics))
+
+    @property
+    def bank_dataset(self):
+        if self._bank_dataset is None:
+            self._bank_dataset = build_dataset(self.bank_cfg['dataset'])
+        return self._bank_dataset
+
+    def _log_bank_progress(self, mode: str):
+        def report(done: int, total: int) -> None:
+            if done % self.log_interval == 0 or done == total:
+                self.runner.logger.info(f'{mode}: {"/".join(self.stages)} features of the bank '
+                                        f'({len(self.bank_dataset)} images) [{done}/{total}]')
+        return report
+
+    def evaluate_features(self, mode: str) -> Dict[str, float]:
+        model = self.runner.model.module if is_model_wrapper(self.runner.model) \
+            else self.runner.model
+        with autocast(enabled=self.fp16), frozen_eval_mode(model):
+            bank_features, bank_labels = extract_features(
+                model, self.bank_dataset, self.stages, self.bank_cfg.get('batch_size', 256),
+                self.bank_cfg.get('num_workers', 0), progress=self._log_bank_progress(mode))
+            num_classes = num_classes_of(self.bank_dataset, bank_labels)
+            device = next(model.parameters()).device
+            for metric in self.evaluator.metrics:
+                metric.set_bank(FeatureBank(bank_features[metric.stage], bank_labels,
+                                            num_classes, device))
+            for idx, data_batch in enumerate(self.dataloader):
+                self.runner.call_hook(f'before_{mode}_iter', batch_idx=idx, data_batch=data_batch)
+                features, labels = batch_features(model, data_batch, self.stages)
+                features = {stage: value.cpu() for stage, value in features.items()}
+                samples = [dict(features={stage: value[i] for stage, value in features.items()},
+                                gt_label=label) for i, label in enumerate(labels.tolist())]
+                self.evaluator.process(data_samples=samples, data_batch=data_batch)
+                self.runner.call_hook(f'after_{mode}_iter', batch_idx=idx, data_batch=data_batch,
+                                      outputs=samples)
+        # Outside the no-grad context: the linear probe trains.
+        return self.evaluator.evaluate(len(self.dataloader.dataset))
+
+
+@LOOPS.register_module()
+class FrozenFeatureValLoop(FrozenFeatureEvaluation, ValLoop):
+    """``val_cfg`` of kNN (or linear-probe) monitoring: ``runner.val()``, run
+    by the train loop every ``train_cfg.val_interval`` epochs, scores the
+    encoder on ``val_dataloader`` (the query set) against ``bank``.
+
+    Args:
+        runner, dataloader, evaluator, fp16: as mmengine's ``ValLoop``;
+            ``val_evaluator`` holds :class:`KNNAccuracy` /
+            :class:`LinearProbeAccuracy` metrics.
+        bank (dict): ``dict(dataset=..., batch_size=256, num_workers=0)``:
+            the labelled train set (test pipeline) that the kNN votes with
+            and the linear probe trains on; ``dataset.indices`` takes a subset.
+        log_interval (int): batches between progress lines of the bank.
+    """
+
+    def __init__(self, runner, dataloader: Union[DataLoader, dict],
+                 evaluator: Union[Evaluator, dict, list], bank: dict,
+                 log_interval: int = 50, fp16: bool = False):
+        super().__init__(runner, dataloader, evaluator, fp16)
+        self._init_bank(bank, log_interval)
+
+    def run(self) -> dict:
+        self.runner.call_hook('before_val')
+        self.runner.call_hook('before_val_epoch')
+        metrics = self.evaluate_features('val')
+        self.runner.call_hook('after_val_epoch', metrics=metrics)
+        self.runner.call_hook('after_val')
+        return metrics
+
+
+@LOOPS.register_module()
+class FrozenFeatureTestLoop(FrozenFeatureEvaluation, TestLoop):
+    """``test_cfg`` of ``runner.test()`` and tools/test.py: the same
+    evaluation as :class:`FrozenFeatureValLoop` on ``test_dataloader`` with
+    ``test_evaluator`` (the paper's kNN and linear probe)."""
+
+    def __init__(self, runner, dataloader: Union[DataLoader, dict],
+                 evaluator: Union[Evaluator, dict, list], bank: dict,
+                 log_interval: int = 50, fp16: bool = False):
+        super().__init__(runner, dataloader, evaluator, fp16)
+        self._init_bank(bank, log_interval)
+
+    def run(self) -> dict:
+        self.runner.call_hook('before_test')
+        self.runner.call_hook('before_test_epoch')
+        metrics = self.evaluate_features('test')
+        self.runner.call_hook('after_test_epoch', metrics=metrics)
+        self.runner.call_hook('after_test')
+        return metrics

@@ -1,0 +1,71 @@
+"""FrozenFeatureValLoop / FrozenFeatureTestLoop: the kNN and the linear probe
+as mmengine's validation and test, in a real training run."""
+import glob
+import json
+import os.path as osp
+
+import pytest
+import torch
+
+from clae_mm.engine.runners import FrozenFeatureValLoop
+from clae_mm.evaluation import KNNAccuracy, extract_features, knn_accuracy
+from clae_mm.utils import CLAEError
+
+
+def scalar_records(runner):
+    (path,) = glob.glob(osp.join(runner.work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def test_validation_during_training_logs_knn_and_saves_the_best(knn_monitored_run):
+    runner = knn_monitored_run
+    knn = [r for r in scalar_records(runner) if 'knn/top1' in r]
+    assert [r['step'] for r in knn] == [0, 1, 2]  # at initialisation and after each epoch
+    assert runner.message_hub.get_scalar('val/knn/top1').current() == knn[-1]['knn/top1']
+    # save_best: mmengine keeps the first of equal scores
+    best = max(knn, key=lambda r: (r['knn/top1'], -r['step']))
+    assert [osp.basename(p) for p in glob.glob(osp.join(runner.work_dir, 'best_*.pth'))] == \
+        [f"best_knn_top1_epoch_{best['step']}.pth"]
+
+
+def test_val_is_the_knn_of_the_encoder_features(knn_monitored_run):
+    """runner.val() (outside training: no history entry) equals the kNN
+    classifier on features extracted from the bank and the query set."""
+    runner = knn_monitored_run
+    history = list(runner.message_hub.get_info('knn/history'))
+    metrics = runner.val()
+    model = runner.model
+    bank, bank_labels = extract_features(model, runner.cfg.val_cfg.bank.dataset, 'embedding')
+    query, query_labels = extract_features(model, runner.cfg.val_dataloader.dataset, 'embedding')
+    expected = knn_accuracy(bank, bank_labels, query, query_labels, 10, k=200, sigma=0.5)
+    assert metrics == {'knn/top1': expected['top1'], 'knn/top5': expected['top5']}
+    assert runner.message_hub.get_info('knn/history') == history
+    assert model.training  # the train mode it had is back
+
+
+def test_linear_eval_hook_runs_the_test_evaluation_after_training(knn_monitored_run):
+    hub = knn_monitored_run.message_hub
+    assert 0.0 <= hub.get_scalar('test/linear/top1').current() <= 100.0
+    assert hub.get_scalar('test/linear/best_top1').current() >= \
+        hub.get_scalar('test/linear/top1').current()
+    # the test loop scores the final encoder as the last validation did
+    history = hub.get_info('knn/history')
+    assert hub.get_scalar('test/knn/top1').current() == history[-1]['knn/top1']
+
+
+def test_loop_refuses_what_it_cannot_feed(knn_monitored_run):
+    runner = knn_monitored_run
+    bank = dict(runner.cfg.val_cfg.bank)
+    with pytest.raises(CLAEError, match='not Accuracy'):
+        FrozenFeatureValLoop(runner, runner.val_dataloader, dict(type='Accuracy'), bank=bank)
+    with pytest.raises(CLAEError, match='bank must be'):
+        FrozenFeatureValLoop(runner, runner.val_dataloader, dict(type='KNNAccuracy'),
+                             bank=dict(bank, shuffle=True))
+
+
+def test_metric_outside_the_loop_names_it():
+    metric = KNNAccuracy()
+    metric.process(None, [dict(features={'embedding': torch.ones(4)}, gt_label=1)])
+    with pytest.raises(CLAEError, match='FrozenFeatureValLoop'):
+        metric.compute_metrics(metric.results)

@@ -1,0 +1,61 @@
+"""tools/test.py and tools/dist_test.sh: runner.test() of a saved checkpoint
+with the config's test evaluation (the paper's kNN and linear probe)."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+from tests.conftest import REPO, TINY_ENCODER
+from tests.test_tools.test_knn_eval import training_history
+from tests.test_tools.test_scores_match_previous_tools import load_tool
+
+FAST = ['test_evaluator.1.epochs=2', 'test_dataloader.num_workers=0', 'test_cfg.bank.num_workers=0']
+
+
+def read(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def test_scores_the_checkpoint_as_the_validation_during_training(simclr_run, tmp_path):
+    tool = load_tool('test.py', 'test_tool')
+    out = tmp_path / 'metrics.json'
+    assert tool.main([simclr_run['config'], simclr_run['checkpoint'], '--work-dir',
+                      str(tmp_path / 'work'), '--data-root', simclr_run['data_root'],
+                      '--out', str(out), '--cfg-options', *TINY_ENCODER, *FAST]) == 0
+    metrics = read(out)['metrics']
+    assert set(metrics) == {'knn/top1', 'knn/top5', 'linear/top1', 'linear/top5',
+                            'linear/best_top1'}
+    validated = training_history(simclr_run['work_dir'])[2]  # epoch 2, scored while training
+    assert (metrics['knn/top1'], metrics['knn/top5']) == \
+        (validated['knn/top1'], validated['knn/top5'])
+    assert metrics['linear/best_top1'] >= metrics['linear/top1']
+    # logged as any mmengine test: the metrics in the work dir's log folder
+    (log_dir,) = [d for d in os.listdir(tmp_path / 'work') if d[:8].isdigit()]
+    assert read(tmp_path / 'work' / log_dir / f'{log_dir}.json')['knn/top1'] == metrics['knn/top1']
+
+
+def test_checkpoint_of_another_architecture_is_a_one_line_error(simclr_run, tmp_path, capsys):
+    tool = load_tool('test.py', 'test_tool')
+    config = osp.join(REPO, 'configs/clae/simclr_r18_cifar10_eps0.py')  # plain BNs
+    assert tool.main([config, simclr_run['checkpoint'], '--work-dir', str(tmp_path),
+                      '--data-root', simclr_run['data_root'], '--cfg-options',
+                      *TINY_ENCODER]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith('error: checkpoint')
+    assert 'does not fit the model' in error[0]
+
+
+def test_dist_test_sh_scores_with_two_processes_as_with_one(simclr_run, tmp_path):
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable, PORT='29617',
+               OMP_NUM_THREADS='1')
+    proc = subprocess.run(
+        ['bash', osp.join(REPO, 'tools/dist_test.sh'), simclr_run['config'],
+         simclr_run['checkpoint'], '2', '--work-dir', str(tmp_path / 'work'), '--data-root',
+         simclr_run['data_root'], '--out', str(tmp_path / 'two.json'), '--cfg-options',
+         *TINY_ENCODER, *FAST],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    validated = training_history(simclr_run['work_dir'])[2]
+    assert read(tmp_path / 'two.json')['metrics']['knn/top1'] == validated['knn/top1']

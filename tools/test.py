@@ -1,0 +1,56 @@
+"""Score a checkpoint with the config's test evaluation, as mmpretrain's tools/test.py.
+
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE]
+        [--data-root DIR] [--cfg-options ...] [--launcher pytorch]
+
+``runner.test()`` of mmengine: ``test_cfg`` (``FrozenFeatureTestLoop``: the
+train set is the bank, the test set is scored) and ``test_evaluator`` (the
+configs': the paper's kNN, ``knn/*``, and linear probe, ``linear/*``). The
+metrics are logged (work dir, visualiser backends) and, with ``--out``,
+written as JSON. tools/benchmarks/knn_eval.py and linear_eval.py run the
+same loop with one protocol, its options and a result file for the
+benchmark summaries.
+"""
+import argparse
+import json
+import os.path as osp
+import sys
+
+from mmengine.dist import get_dist_info
+
+from clae_mm.evaluation.tool_support import (add_common_arguments, build_runner,
+                                             evaluation_config, parse_tool_args)
+from clae_mm.utils import CLAEError, register_all_modules
+from clae_mm.utils.config_check import registry_errors_as_clae_errors
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test (evaluate) a clae_mm checkpoint')
+    add_common_arguments(parser, 'the checkpoint file (path or URL)')
+    return parse_tool_args(parser, argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    register_all_modules()
+    try:
+        cfg = evaluation_config(args)
+        cfg.load_from = args.checkpoint
+        runner = build_runner(cfg)
+        with registry_errors_as_clae_errors():
+            metrics = runner.test()
+    except CLAEError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 2
+    if args.out and get_dist_info()[0] == 0:
+        result = dict(config=osp.abspath(args.config), checkpoint=args.checkpoint,
+                      metrics={key: float(value) for key, value in metrics.items()})
+        with open(args.out, 'w') as f:
+            json.dump(result, f, indent=2)
+            f.write('\n')
+        print(f'metrics written to {args.out}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
