@@ -16,16 +16,15 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from clae_mm.analysis.bn_statistics import (bn_distance, dual_bn_running_stats,  # noqa: E402
+from clae_mm.analysis.bn_statistics import (bn_distance, dual_bn_running_stats,
                                             select_layers)
-from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,  # noqa: E402
+from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,
                                            run_main)
-from clae_mm.analysis.figures import (COLORS, new_figure, save_figure,  # noqa: E402
+from clae_mm.analysis.figures import (COLORS, new_figure, save_figure,
                                       write_csv, write_json)
-from clae_mm.utils import CLAEError  # noqa: E402
-from clae_mm.utils.checkpoint import build_model_from_checkpoint  # noqa: E402
+from clae_mm.utils import CLAEError
+from clae_mm.utils.checkpoint import build_model_from_checkpoint
 
 LAYER_PX, HEIGHT_PX = 400, 600
 

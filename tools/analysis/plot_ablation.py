@@ -19,15 +19,12 @@ import argparse
 import os.path as osp
 import sys
 
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from clae_mm.analysis.ablation_results import (CATEGORICAL, SCORES, X_KEYS,  # noqa: E402
+from clae_mm.analysis.ablation_results import (CATEGORICAL, SCORES, X_KEYS,
                                                collect_points, sort_key)
-from clae_mm.analysis.command_line import run_main  # noqa: E402
-from clae_mm.analysis.figures import new_figure, save_figure, write_csv, write_json  # noqa: E402
-from clae_mm.evaluation.result_file import load_results  # noqa: E402
-from clae_mm.utils import CLAEError  # noqa: E402
+from clae_mm.analysis.command_line import run_main
+from clae_mm.analysis.figures import new_figure, save_figure, write_csv, write_json
+from clae_mm.evaluation.result_file import load_results
+from clae_mm.utils import CLAEError
 
 WIDTH_PX, HEIGHT_PX = 800, 500
 CLASSIFIERS = {'knn': 'knn_eval', 'linear': 'linear_eval'}

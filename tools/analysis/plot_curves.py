@@ -14,12 +14,11 @@ import argparse
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from clae_mm.analysis.command_line import run_main  # noqa: E402
-from clae_mm.analysis.figures import new_figure, save_figure, write_csv, write_json  # noqa: E402
-from clae_mm.analysis.training_scalars import knn_step_unit, load_series  # noqa: E402
-from clae_mm.utils import CLAEError  # noqa: E402
+from clae_mm.analysis.command_line import run_main
+from clae_mm.analysis.figures import new_figure, save_figure, write_csv, write_json
+from clae_mm.analysis.training_scalars import knn_step_unit, load_series
+from clae_mm.utils import CLAEError
 
 WIDTH_PX, HEIGHT_PX = 1200, 900
 PANELS = (('loss_aug', 'L_aug', 'iteration'),

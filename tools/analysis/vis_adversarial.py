@@ -16,20 +16,19 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,  # noqa: E402
+from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,
                                            run_main, seed_everything)
-from clae_mm.analysis.figures import (new_figure, save_figure, show_image,  # noqa: E402
+from clae_mm.analysis.figures import (new_figure, save_figure, show_image,
                                       write_csv, write_json)
-from clae_mm.analysis.perturbation import (BN_MODES, adversarial_views,  # noqa: E402
+from clae_mm.analysis.perturbation import (BN_MODES, adversarial_views,
                                            adversary_from_config, attack_loss,
                                            check_attackable)
-from clae_mm.analysis.view_batches import (pixel_scale, to_pixels,  # noqa: E402
+from clae_mm.analysis.view_batches import (pixel_scale, to_pixels,
                                            training_view_batches)
-from clae_mm.models.utils.attacks import ATTACKS  # noqa: E402
-from clae_mm.utils import CLAEError  # noqa: E402
-from clae_mm.utils.checkpoint import build_model_from_checkpoint  # noqa: E402
+from clae_mm.models.utils.attacks import ATTACKS
+from clae_mm.utils import CLAEError
+from clae_mm.utils.checkpoint import build_model_from_checkpoint
 
 COLUMN_PX, ROW_PX, TOP_PX = 150, 160, 40
 

@@ -16,11 +16,10 @@ import sys
 
 from mmengine.config import Config, DictAction
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from clae_mm.evaluation.checkpoint_selection import (best_knn_checkpoint,  # noqa: E402
+from clae_mm.evaluation.checkpoint_selection import (best_knn_checkpoint,
                                                      prune_to_best_and_last, training_options)
-from clae_mm.utils.errors import CLAEError  # noqa: E402
+from clae_mm.utils.errors import CLAEError
 
 
 def main(argv=None) -> int:

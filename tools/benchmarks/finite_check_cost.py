@@ -29,10 +29,9 @@ from types import SimpleNamespace
 import torch
 from mmengine.logging import MessageHub, MMLogger
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from clae_mm.engine.hooks import NonFiniteLossHook  # noqa: E402
-from clae_mm.utils import keep_freed_memory_in_heap, register_all_modules  # noqa: E402
+from clae_mm.engine.hooks import NonFiniteLossHook
+from clae_mm.utils import keep_freed_memory_in_heap, register_all_modules
 
 
 def load_speed_tool():

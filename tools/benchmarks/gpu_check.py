@@ -54,15 +54,14 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
+# speed.py, beside this file: run as a script, Python puts this folder first on sys.path.
+import speed
+from clae_mm.datasets.synthetic_cifar import write_synthetic_cifar
+from clae_mm.utils import CLAEError, register_all_modules
+from clae_mm.utils.step_audit import StepAudit
+
 TOOLS = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(osp.dirname(TOOLS))
-sys.path.insert(0, REPO)
-sys.path.insert(0, TOOLS)
-
-import speed  # noqa: E402
-from clae_mm.datasets.synthetic_cifar import write_synthetic_cifar  # noqa: E402
-from clae_mm.utils import CLAEError, register_all_modules  # noqa: E402
-from clae_mm.utils.step_audit import StepAudit  # noqa: E402
 
 METHODS = ('simclr', 'plain', 'uel')
 EPOCH_IMAGES = 50000  # CIFAR's training split
