@@ -18,6 +18,5 @@ setup(
     install_requires=read_requirements('requirements/runtime.txt'),
     extras_require={
         'tests': read_requirements('requirements/tests.txt'),
-        'optional': read_requirements('requirements/optional.txt'),
     },
 )

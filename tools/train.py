@@ -11,6 +11,7 @@ from mmengine.runner import Runner
 from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,
                            keep_freed_memory_in_heap, register_all_modules,
                            setup_cpu_distributed)
+from clae_mm.utils.cfg_options import merge_cfg_options
 from clae_mm.utils.config_check import (ConfigError, check_config_keys, check_train_config,
                                        check_train_data, registry_errors_as_clae_errors)
 from clae_mm.utils.distributed import exit_when_launcher_dies
@@ -62,12 +63,7 @@ def load_config(path: str) -> Config:
 
 def merge_args(cfg: Config, args) -> Config:
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        try:
-            cfg.merge_from_dict(args.cfg_options)
-        except (TypeError, KeyError, ValueError) as exc:
-            detail = exc.args[0] if exc.args else type(exc).__name__
-            raise ConfigError(f'--cfg-options cannot be applied: {detail}') from None
+    merge_cfg_options(cfg, args.cfg_options)
     if args.data_root:
         apply_data_root(cfg, args.data_root)
     if args.work_dir is not None:

@@ -1,0 +1,77 @@
+"""``--cfg-options`` as the tools apply them: mmengine's ``merge_from_dict``,
+plus the visualiser backends, which it cannot override on its own.
+
+Two things stop ``--cfg-options 'vis_backends=[dict(type="LocalVisBackend"),
+dict(type="TensorboardVisBackend")]'`` with mmengine alone:
+
+1. ``DictAction`` parses list items as strings (or numbers): the items are the
+   texts ``'dict(type="LocalVisBackend")'``, not dicts;
+2. ``default_runtime.py`` writes ``visualizer = dict(..., vis_backends=vis_backends)``:
+   the visualiser holds a copy of the list made when the config was read,
+   so overriding the top-level ``vis_backends`` leaves the visualiser's as it
+   was (a run logged to the local backend only, without a word).
+
+Here each item is turned into a dict (``dict(...)`` of literals, or a bare
+type name: ``vis_backends=LocalVisBackend,TensorboardVisBackend``) and the
+list is set in both places.
+"""
+import ast
+from typing import Any, List, Optional
+
+from mmengine.config import Config
+
+from .config_check import ConfigError
+
+VIS_BACKEND_KEYS = ('vis_backends', 'visualizer.vis_backends')
+
+
+def _backend_dict(item: Any, key: str) -> dict:
+    if isinstance(item, dict):
+        return dict(item)
+    text = str(item).strip()
+    if text.isidentifier():
+        return dict(type=text)
+    try:
+        node = ast.parse(text, mode='eval').body
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == 'dict' and not node.args
+                and all(keyword.arg for keyword in node.keywords)):
+            raise ValueError
+        backend = {keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords}
+    except (SyntaxError, ValueError):
+        raise ConfigError(f'--cfg-options {key}: cannot read {text!r} as a visualiser backend; '
+                          'write dict(type="TensorboardVisBackend") or TensorboardVisBackend')
+    if 'type' not in backend:
+        raise ConfigError(f'--cfg-options {key}: {text!r} has no type')
+    return backend
+
+
+def _vis_backends(value: Any, key: str) -> List[dict]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [_backend_dict(item, key) for item in items]
+
+
+def merge_cfg_options(cfg: Config, options: Optional[dict]) -> Config:
+    """Apply ``--cfg-options`` (the dict ``DictAction`` made) to ``cfg``.
+
+    Raises:
+        ConfigError: an option cannot be merged, or a visualiser backend
+            cannot be read.
+    """
+    if not options:
+        return cfg
+    options = dict(options)
+    backends = None
+    for key in VIS_BACKEND_KEYS:
+        if key in options:
+            backends = options[key] = _vis_backends(options[key], key)
+    try:
+        cfg.merge_from_dict(options)
+    except (TypeError, KeyError, ValueError) as exc:
+        detail = exc.args[0] if exc.args else type(exc).__name__
+        raise ConfigError(f'--cfg-options cannot be applied: {detail}') from None
+    if backends is not None:
+        cfg.vis_backends = backends
+        if cfg.get('visualizer') is not None:
+            cfg.visualizer.vis_backends = backends
+    return cfg
