@@ -19,3 +19,14 @@ optim_wrapper = dict(
 # The per-iteration schedule moves every group: the hook puts the predictor's back before each step.
 custom_hooks = [dict(type='SimSiamHook', priority='HIGH', fix_pred_lr=True, lr=lr,
                      adjust_by_epoch=False)]
+# Evaluation on the 512-d backbone output (solo-learn's kNN and linear protocols use the
+# backbone), the same for every method of configs/clae/ beyond the paper's, so their numbers
+# compare: kNN k 200, sigma 0.1 every epoch; tools/test.py adds the probe (Adam 3e-4, batch 256,
+# 1000 epochs on the cached features).
+knn_metric = dict(type='KNNAccuracy', stage='backbone', k=200, sigma=0.1)
+val_evaluator = knn_metric
+test_evaluator = [
+    knn_metric,
+    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
+         weight_decay=0.0),
+]

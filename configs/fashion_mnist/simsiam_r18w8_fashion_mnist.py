@@ -45,6 +45,15 @@ custom_hooks = [dict(type='SimSiamHook', priority='HIGH', fix_pred_lr=True, lr=l
                      adjust_by_epoch=False)]
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(interval=1, max_keep_ckpts=1),
-    knn=None)  # scored once after training by tools/benchmarks/knn_eval.py
+    checkpoint=dict(interval=1, max_keep_ckpts=1))
+# Scored once after training (tools/benchmarks/knn_eval.py, linear_eval.py: test_*), not during it.
+val_dataloader = None
+val_cfg = None
+val_evaluator = None
+# As configs/clae/simsiam_r18_cifar10.py: kNN (sigma 0.1) and the probe on the backbone output.
+test_evaluator = [
+    dict(type='KNNAccuracy', stage='backbone', k=200, sigma=0.1),
+    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
+         weight_decay=0.0),
+]
 randomness = dict(seed=0)

@@ -16,6 +16,7 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.config import Config
 
 from tests.conftest import TINY_ENCODER
 from tests.data_utils import make_cifar
@@ -37,6 +38,24 @@ def cifar10_root(tmp_path_factory):
 def test_every_method_has_a_clae_config_and_its_eps0_twin():
     for config in CONFIGS:
         assert osp.isfile(osp.join(REPO, config)), config
+
+
+FASHION_MNIST = [f'configs/fashion_mnist/{method}_r18w8_fashion_mnist{suffix}.py'
+                 for method in METHODS for suffix in ('', '_eps0')]
+
+
+@pytest.mark.parametrize('config', CONFIGS + FASHION_MNIST)
+def test_evaluated_on_the_backbone_not_with_the_dataset_bases_simclr_metric(config):
+    """The dataset bases carry SimCLR's protocol (kNN on the projection, sigma
+    0.5): these methods override it with kNN (sigma 0.1) and the probe on the
+    backbone output."""
+    cfg = Config.fromfile(osp.join(REPO, config))
+    metrics = list(cfg.test_evaluator) + ([cfg.val_evaluator] if cfg.get('val_evaluator') else [])
+    assert {m['type'] for m in metrics} >= {'KNNAccuracy', 'LinearProbeAccuracy'}
+    assert all(m['stage'] == 'backbone' for m in metrics)
+    assert all(m['sigma'] == 0.1 for m in metrics if m['type'] == 'KNNAccuracy')
+    if 'fashion_mnist' in config:  # scored after training, as the paper methods' twins
+        assert cfg.get('val_dataloader') is None and cfg.get('val_cfg') is None
 
 
 @pytest.mark.parametrize('config', CONFIGS)

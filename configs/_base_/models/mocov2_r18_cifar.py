@@ -18,10 +18,5 @@ model = dict(
     dual_bn=dict(adv_bn_momentum=0.01),  # the paper's adversarial BN momentum (Sec. 4.1)
     adversarial_branch='online',
 )
-# Evaluation on the 512-d backbone output (solo-learn's kNN and linear protocols use the
-# backbone); kNN k=200, sigma 0.1 and the project's probe (Adam 3e-4, batch 256, 1000 epochs),
-# the same for every method of configs/clae/ so their numbers compare.
-evaluation = dict(
-    knn=dict(stage='backbone', k=200, sigma=0.1),
-    linear=dict(stage='backbone', epochs=1000, batch_size=256, lr=3e-4, weight_decay=0.0),
-)
+# Evaluated on the 512-d backbone output (kNN sigma 0.1, the probe): val_evaluator /
+# test_evaluator of the leaf configs (configs/clae/, configs/fashion_mnist/).

@@ -20,8 +20,5 @@ model = dict(
         loss=dict(type='CosineSimilarityLoss')),
     dual_bn=dict(adv_bn_momentum=0.01),  # the paper's adversarial BN momentum (Sec. 4.1)
 )
-# Evaluation on the 512-d backbone output, as every method of configs/clae/ beyond the paper's.
-evaluation = dict(
-    knn=dict(stage='backbone', k=200, sigma=0.1),
-    linear=dict(stage='backbone', epochs=1000, batch_size=256, lr=3e-4, weight_decay=0.0),
-)
+# Evaluated on the 512-d backbone output (kNN sigma 0.1, the probe): val_evaluator /
+# test_evaluator of the leaf configs (configs/clae/, configs/fashion_mnist/).
