@@ -32,6 +32,10 @@ def parse_args(argv=None):
                         help='mixed precision: bfloat16 autocast on the CPU and on GPUs that '
                         'support it (no loss scale), float16 with a dynamic loss scale on '
                         'older GPUs')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the learning rate by the total batch (processes x '
+                        'train_dataloader.batch_size) over the config\'s '
+                        'auto_scale_lr.base_batch_size, the batch its rate was set for')
     parser.add_argument('--data-root', help='point every dataset of the config '
                         '(training, kNN bank and query, probe) at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -74,6 +78,12 @@ def merge_args(cfg: Config, args) -> Config:
         from clae_mm.engine.optimizers import mixed_precision_optim_wrapper
         cfg.optim_wrapper = mixed_precision_optim_wrapper(
             cfg.optim_wrapper, 'cuda' if torch.cuda.is_available() else 'cpu')
+    if args.auto_scale_lr:
+        if not (cfg.get('auto_scale_lr') or {}).get('base_batch_size'):
+            raise ConfigError(f'--auto-scale-lr: {args.config} sets no auto_scale_lr; add '
+                              'auto_scale_lr = dict(base_batch_size=<the batch its learning '
+                              'rate is for>) to it')
+        cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

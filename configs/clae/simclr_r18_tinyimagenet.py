@@ -21,3 +21,5 @@ model = dict(backbone=dict(
 # A kNN pass over 110,000 images at 224x224 costs 10-20% of a training epoch and
 # the authors' tinyImageNet runs monitor none: every 10 epochs and after the last.
 train_cfg = dict(val_interval=10)
+# Adam 3e-4 at the authors' tinyImageNet batch of 128 (--auto-scale-lr scales from it).
+auto_scale_lr = dict(base_batch_size=128)

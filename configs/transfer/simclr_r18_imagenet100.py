@@ -10,3 +10,5 @@ _base_ = [
 model = dict(backbone=dict(type='DualBNResNet'))
 # A kNN pass over 131,689 images at 224x224 costs 10-20% of a training epoch: every 10 epochs.
 train_cfg = dict(val_interval=10)
+# Adam 3e-4 at batch 128 (imagenet100_simclr.py; --auto-scale-lr scales from it).
+auto_scale_lr = dict(base_batch_size=128)

@@ -11,3 +11,6 @@ param_scheduler = [
 ]
 # The kNN validation (val_cfg) after every epoch, as the authors monitor training.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=301, val_interval=1)
+# The learning rate above is for the authors' batch of 128 (Plain, UEL): tools/train.py
+# --auto-scale-lr multiplies it by (processes x train_dataloader.batch_size) / 128.
+auto_scale_lr = dict(base_batch_size=128)
