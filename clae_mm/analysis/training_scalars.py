@@ -7,6 +7,7 @@ import os.path as osp
 from typing import Dict, List, Tuple
 
 from clae_mm.utils import CLAEError
+from clae_mm.utils.literal import literal_value
 
 # Training records carry 'iter' (step = iteration); the kNN hook's records
 # carry only 'step' (= epoch, or iteration with by_epoch=False).
@@ -45,22 +46,6 @@ def load_series(work_dir: str, keys=TRAIN_KEYS + EVAL_KEYS) -> Dict[str, List[Tu
                     if key in record and step is not None:
                         series[key][int(step)] = float(record[key])
     return {key: sorted(values.items()) for key, values in series.items() if values}
-
-
-def literal_value(node: ast.AST):
-    """The value of a literal expression, or of ``dict(key=literal, ...)``:
-    what mmengine's ``Config.dump`` writes. Raises ValueError for anything
-    else; nothing is executed."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == 'dict' \
-            and not node.args and all(keyword.arg for keyword in node.keywords):
-        return {keyword.arg: literal_value(keyword.value) for keyword in node.keywords}
-    if isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
-        return {literal_value(key): literal_value(value)
-                for key, value in zip(node.keys, node.values)}
-    if isinstance(node, (ast.List, ast.Tuple)):
-        values = [literal_value(element) for element in node.elts]
-        return values if isinstance(node, ast.List) else tuple(values)
-    return ast.literal_eval(node)
 
 
 def dumped_config_value(path: str, name: str):

@@ -21,6 +21,7 @@ from typing import Any, List, Optional
 from mmengine.config import Config
 
 from .config_check import ConfigError
+from .literal import literal_value
 
 VIS_BACKEND_KEYS = ('vis_backends', 'visualizer.vis_backends')
 
@@ -32,13 +33,10 @@ def _backend_dict(item: Any, key: str) -> dict:
     if text.isidentifier():
         return dict(type=text)
     try:
-        node = ast.parse(text, mode='eval').body
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == 'dict' and not node.args
-                and all(keyword.arg for keyword in node.keywords)):
+        backend = literal_value(ast.parse(text, mode='eval').body)
+        if not isinstance(backend, dict):
             raise ValueError
-        backend = {keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords}
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, TypeError):
         raise ConfigError(f'--cfg-options {key}: cannot read {text!r} as a visualiser backend; '
                           'write dict(type="TensorboardVisBackend") or TensorboardVisBackend')
     if 'type' not in backend:
