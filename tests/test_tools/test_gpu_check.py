@@ -49,11 +49,14 @@ def test_times_every_method_interleaved_with_its_flops(check):
 def test_every_pass_runs_in_bf16_and_the_model_step_reads_nothing_back(check):
     # bf16 autocast covers the views, the attack's input-only backward, L_adv and
     # the backward (the CPU autocast stands in for the GPU's); the step itself
-    # (preprocessor, loss, backward, update) makes no host synchronisation.
+    # (preprocessor, loss, backward, update) makes no host synchronisation. Only
+    # the contrastive loss's similarity matrices stay float32 (CLAELoss: about
+    # 0.01 % of the FLOPs at this batch).
     result, _ = check
     for timing in result['timing'].values():
         for m in timing['modes'].values():
-            assert m['bf16_flop_fraction'] == 1.0 and list(m['flops_by_dtype']) == ['bfloat16']
+            assert m['bf16_flop_fraction'] > 0.999
+            assert set(m['flops_by_dtype']) == {'bfloat16', 'float32'}
             assert m['host_syncs_per_step'] == 0, m['host_sync_sites']
 
 
@@ -65,7 +68,7 @@ def test_a_real_train_run_reports_its_data_time_and_audits_a_loop_iteration(chec
     assert 0 < train['data_time_s'] < train['iteration_s']
     assert train['data_time_fraction'] == pytest.approx(train['data_time_s'] / train['iteration_s'])
     audit = train['loop_audit']
-    assert audit['low_precision_fraction'] == 1.0
+    assert audit['low_precision_fraction'] > 0.999
     # mmengine's RuntimeInfoHook reads loss, loss_aug and loss_adv every iteration
     assert audit['host_sync_sites'].get('mmengine/logging/message_hub.py:346 (_get_valid_value)') == 3
     assert not any(site.startswith('clae_mm/models') for site in audit['host_sync_sites'])
