@@ -1,6 +1,5 @@
 """Train a clae_mm config with MMEngine's Runner (one process or several)."""
 import argparse
-import os
 import os.path as osp
 import sys
 
@@ -8,13 +7,14 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from clae_mm.utils import (CLAEError, apply_data_root, check_work_dir_writable,
-                           keep_freed_memory_in_heap, register_all_modules,
-                           setup_cpu_distributed)
-from clae_mm.utils.cfg_options import merge_cfg_options
+from clae_mm.utils import (apply_data_root, check_work_dir_writable, keep_freed_memory_in_heap,
+                           register_all_modules, setup_cpu_distributed)
+from clae_mm.utils.cfg_options import load_config, merge_cfg_options
 from clae_mm.utils.config_check import (ConfigError, check_config_keys, check_train_config,
                                        check_train_data, registry_errors_as_clae_errors)
-from clae_mm.utils.distributed import exit_when_launcher_dies
+from clae_mm.utils.distributed import (add_launcher_arguments, exit_when_launcher_dies,
+                                      export_local_rank)
+from clae_mm.utils.errors import exit_code
 
 
 def parse_args(argv=None):
@@ -40,29 +40,14 @@ def parse_args(argv=None):
                         '(training, kNN bank and query, probe) at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config, key=value')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launcher_arguments(parser)
     args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 
 MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger', 'param_scheduler',
                           'checkpoint')
-
-
-def load_config(path: str) -> Config:
-    if not osp.isfile(path):
-        raise ConfigError(f'config {path} not found; pass the path of a config file, e.g. '
-                          'configs/clae/simclr_r18_cifar10.py')
-    try:
-        return Config.fromfile(path)
-    except (SyntaxError, ImportError, KeyError, TypeError, ValueError, OSError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else ''
-        raise ConfigError(f'config {path} could not be read ({type(exc).__name__}: {detail}); '
-                          'fix the file') from None
 
 
 def merge_args(cfg: Config, args) -> Config:
@@ -109,31 +94,30 @@ def merge_args(cfg: Config, args) -> Config:
     return cfg
 
 
+def train(args) -> None:
+    cfg = load_config(args.config)
+    config_file_keys = set(cfg.keys())
+    cfg = merge_args(cfg, args)
+    check_config_keys(cfg, config_file_keys)
+    check_work_dir_writable(cfg.work_dir)
+    check_train_config(cfg)
+    # Before the runner's long environment and config dump: data errors
+    # (missing files, bad labels, no batch, a last batch of 1) come first.
+    check_train_data(cfg)
+    setup_cpu_distributed(cfg, args.launcher)
+    if cfg.get('env_cfg', {}).get('cpu_malloc_tuning', True) and not torch.cuda.is_available():
+        keep_freed_memory_in_heap()  # no page-fault churn per step (docs/benchmarks.md)
+    with registry_errors_as_clae_errors():
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.launcher != 'none':
         exit_when_launcher_dies()  # a SIGKILLed torchrun must not leave us training
     register_all_modules()
-    try:
-        cfg = load_config(args.config)
-        config_file_keys = set(cfg.keys())
-        cfg = merge_args(cfg, args)
-        check_config_keys(cfg, config_file_keys)
-        check_work_dir_writable(cfg.work_dir)
-        check_train_config(cfg)
-        # Before the runner's long environment and config dump: data errors
-        # (missing files, bad labels, no batch, a last batch of 1) come first.
-        check_train_data(cfg)
-        setup_cpu_distributed(cfg, args.launcher)
-        if cfg.get('env_cfg', {}).get('cpu_malloc_tuning', True) and not torch.cuda.is_available():
-            keep_freed_memory_in_heap()  # no page-fault churn per step (docs/benchmarks.md)
-        with registry_errors_as_clae_errors():
-            runner = Runner.from_cfg(cfg)
-            runner.train()
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(lambda: train(args))
 
 
 if __name__ == '__main__':

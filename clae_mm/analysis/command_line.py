@@ -2,14 +2,14 @@
 import argparse
 import os.path as osp
 import random
-import sys
 from typing import Callable
 
 import numpy as np
 import torch
 from mmengine.config import DictAction
 
-from clae_mm.utils import CLAEError, register_all_modules
+from clae_mm.utils import register_all_modules
+from clae_mm.utils.errors import exit_code
 
 
 def checkpoint_parser(description: str) -> argparse.ArgumentParser:
@@ -48,9 +48,4 @@ def run_main(main: Callable[[argparse.Namespace], None], parser: argparse.Argume
     ``error: <message>`` and returns 2 instead of a traceback."""
     args = parser.parse_args(argv)
     register_all_modules()
-    try:
-        main(args)
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(lambda: main(args))

@@ -1,5 +1,7 @@
-"""``--cfg-options`` as the tools apply them: mmengine's ``merge_from_dict``,
-plus the visualiser backends, which it cannot override on its own.
+"""A config as the tools read it: :func:`load_config` (a missing or broken file
+is a one-line error) and :func:`merge_cfg_options`, ``--cfg-options`` as
+mmengine's ``merge_from_dict`` applies them plus the visualiser backends,
+which it cannot override on its own.
 
 Two things stop ``--cfg-options 'vis_backends=[dict(type="LocalVisBackend"),
 dict(type="TensorboardVisBackend")]'`` with mmengine alone:
@@ -16,6 +18,7 @@ type name: ``vis_backends=LocalVisBackend,TensorboardVisBackend``) and the
 list is set in both places.
 """
 import ast
+import os.path as osp
 from typing import Any, List, Optional
 
 from mmengine.config import Config
@@ -24,6 +27,20 @@ from .config_check import ConfigError
 from .literal import literal_value
 
 VIS_BACKEND_KEYS = ('vis_backends', 'visualizer.vis_backends')
+
+
+def load_config(path: str) -> Config:
+    """``Config.fromfile(path)``; a missing or unreadable file raises
+    :class:`ConfigError` naming it."""
+    if not osp.isfile(path):
+        raise ConfigError(f'config {path} not found; pass the path of a config file, e.g. '
+                          'configs/clae/simclr_r18_cifar10.py')
+    try:
+        return Config.fromfile(path)
+    except (SyntaxError, ImportError, KeyError, TypeError, ValueError, OSError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else ''
+        raise ConfigError(f'config {path} could not be read ({type(exc).__name__}: {detail}); '
+                          'fix the file') from None
 
 
 def _backend_dict(item: Any, key: str) -> dict:

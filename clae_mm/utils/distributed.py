@@ -1,3 +1,4 @@
+import argparse
 import os
 import sys
 import threading
@@ -6,6 +7,22 @@ import time
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
+
+
+def add_launcher_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--launcher`` and the ``--local_rank`` that torch.distributed.launch
+    passes (torchrun sets ``LOCAL_RANK`` instead): what every tool that runs
+    under tools/dist_*.sh or slurm_*.sh takes."""
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher (pytorch: torchrun, as '
+                        'tools/dist_train.sh runs it)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
+                        help=argparse.SUPPRESS)
+
+
+def export_local_rank(args: argparse.Namespace) -> None:
+    """``LOCAL_RANK`` for mmengine, from ``--local_rank`` unless the launcher set it."""
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
 
 def setup_cpu_distributed(cfg: Config, launcher: str) -> None:

@@ -10,6 +10,9 @@ from typing import Optional
 
 import numpy as np
 
+# Where a data preprocessor or a transform states the side of its output.
+SIZE_KEYS = ('size', 'crop_size', 'scale')
+
 # ContrastiveAdversarialHook's defaults, for a hook config that omits them.
 _HOOK_DEFAULTS = dict(eps=0.03, alpha=1.0, attack='fgsm')
 
@@ -21,6 +24,38 @@ def adversarial_hook_cfg(cfg) -> dict:
         if isinstance(hook, dict) and hook.get('type') == 'ContrastiveAdversarialHook':
             return dict(hook)
     return {}
+
+
+def training_image_size(cfg) -> Optional[int]:
+    """The side of the training views: the data preprocessor's ``size``
+    (on-device augmentation) or the first crop size in the training pipeline;
+    None when the config states neither."""
+
+    def search(node):
+        if isinstance(node, dict):
+            if 'type' in node:
+                for key in SIZE_KEYS:
+                    value = node.get(key)
+                    if isinstance(value, int):
+                        return value
+                    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
+                            isinstance(v, int) for v in value):
+                        return value[0]
+            for value in node.values():
+                found = search(value)
+                if found:
+                    return found
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                found = search(value)
+                if found:
+                    return found
+        return None
+
+    preprocessor = cfg.get('data_preprocessor') or cfg.get('model', {}).get('data_preprocessor') \
+        or {}
+    loader = cfg.get('train_dataloader') or {}
+    return search(dict(preprocessor)) or search(loader.get('dataset', {}).get('pipeline', []))
 
 
 def _arch(backbone: dict) -> Optional[str]:

@@ -66,9 +66,11 @@ def test_speed_benchmark_feeds_single_images_to_the_on_device_augmentation(tmp_p
     out = tmp_path / 'speed.json'
     run_tool('benchmarks/speed.py', str(leaf), '--modes', 'baseline', 'clae', '--iters', '1',
              '--warmup', '0', '--batch-size', '8', '--memory-iters', '0', '--device', 'cpu',
-             '--out', str(out), '--cfg-options', *TINY_ENCODER)
+             '--amp', '--out', str(out), '--cfg-options', *TINY_ENCODER)
     result = json.loads(out.read_text())
     assert set(result['modes']) == {'baseline', 'clae'} and result['image_size'] == 32
+    # --amp as tools/train.py --amp on the CPU
+    assert result['precision'].startswith('bfloat16 autocast on cpu, no loss scale')
     assert result['ratio_clae_vs_baseline'] > 0 and result['ratio_reference_vs_clae'] is None
     assert result['modes']['clae']['forwards_per_iter'] == 4
 

@@ -14,12 +14,12 @@ import argparse
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
-
+from mmengine.config import DictAction
 
 from clae_mm.evaluation.checkpoint_selection import (best_knn_checkpoint,
                                                      prune_to_best_and_last, training_options)
-from clae_mm.utils.errors import CLAEError
+from clae_mm.utils.cfg_options import load_config, merge_cfg_options
+from clae_mm.utils.errors import exit_code
 
 
 def main(argv=None) -> int:
@@ -34,23 +34,20 @@ def main(argv=None) -> int:
     parser.add_argument('--prune', action='store_true',
                         help='delete every epoch_N.pth but the best-kNN and the last one')
     args = parser.parse_args(argv)
-    try:
-        if args.training_options:
-            cfg = Config.fromfile(args.path)
-            if args.cfg_options:
-                cfg.merge_from_dict(args.cfg_options)
-            print(' '.join(training_options(cfg)))
-            return 0
-        best = best_knn_checkpoint(args.path)
-        removed = prune_to_best_and_last(osp.dirname(best['path']), best['path']) \
-            if args.prune else []
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
+    return exit_code(lambda: run(args))
+
+
+def run(args) -> None:
+    if args.training_options:
+        cfg = merge_cfg_options(load_config(args.path), args.cfg_options)
+        print(' '.join(training_options(cfg)))
+        return
+    best = best_knn_checkpoint(args.path)
+    removed = prune_to_best_and_last(osp.dirname(best['path']), best['path']) \
+        if args.prune else []
     print(f"epoch {best['epoch']}: best kNN top-1 {best['top1']:.2f} (selected on the test set)"
           + (f'; removed {len(removed)} other checkpoints' if args.prune else ''), file=sys.stderr)
     print(best['path'])
-    return 0
 
 
 if __name__ == '__main__':

@@ -58,6 +58,7 @@ from mmengine.logging import MMLogger
 import speed
 from clae_mm.datasets.synthetic_cifar import write_synthetic_cifar
 from clae_mm.utils import CLAEError, register_all_modules
+from clae_mm.utils.errors import exit_code
 from clae_mm.utils.step_audit import StepAudit
 
 TOOLS = osp.dirname(osp.abspath(__file__))
@@ -640,23 +641,22 @@ def main(argv=None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+    return exit_code(lambda: check_or_compile(args, argv, device))
+
+
+def check_or_compile(args, argv, device) -> int:
     if device.type == 'cuda' and not torch.cuda.is_available():
-        print('error: --device cuda but no CUDA device is visible: use --device cpu', file=sys.stderr)
-        return 2
+        raise CLAEError('--device cuda but no CUDA device is visible: use --device cpu')
     if device.type == 'cuda':
         torch.backends.cudnn.benchmark = True
     os.makedirs(args.out_dir, exist_ok=True)
     out_dir = osp.abspath(args.out_dir)
-    try:
-        if args.part == 'compile':
-            result = compile_part(args, device, out_dir)
-            with open(osp.join(out_dir, 'compile.json'), 'w') as f:
-                json.dump(result, f, indent=2)
-            return 0
-        return check(args, argv, device, out_dir)
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
+    if args.part == 'compile':
+        result = compile_part(args, device, out_dir)
+        with open(osp.join(out_dir, 'compile.json'), 'w') as f:
+            json.dump(result, f, indent=2)
+        return 0
+    return check(args, argv, device, out_dir)
 
 
 def check(args, argv, device, out_dir: str) -> int:

@@ -68,9 +68,12 @@ from clae_mm.engine.optimizers import mixed_precision_optim_wrapper
 from clae_mm.engine.optimizers.mixed_precision import describe_mixed_precision
 from clae_mm.registry import HOOKS, MODELS
 from clae_mm.utils import CLAEError, keep_freed_memory_in_heap, register_all_modules
+from clae_mm.utils.cfg_options import load_config as read_config
+from clae_mm.utils.cfg_options import merge_cfg_options
+from clae_mm.utils.errors import exit_code
+from clae_mm.utils.training_settings import training_image_size
 
 MODES = ('baseline', 'clae', 'reference')
-SIZE_KEYS = ('size', 'crop_size', 'scale')
 
 
 def parse_args(argv=None):
@@ -129,9 +132,7 @@ def parse_args(argv=None):
 # --------------------------------------------------------------------------- #
 # Configuration
 def load_config(args) -> Config:
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = merge_cfg_options(read_config(args.config), args.cfg_options)
     if cfg.get('model', {}).get('type') != 'CLAE':
         raise CLAEError(f'{args.config} does not build a CLAE model: benchmark a configs/clae/ config')
     if 'adversarial' not in cfg.get('default_hooks', {}):
@@ -142,35 +143,8 @@ def load_config(args) -> Config:
 
 
 def find_image_size(cfg: Config, override=None) -> int:
-    """The side of the training views: the data preprocessor's ``size`` (on-device
-    augmentation) or the first crop size in the training pipeline."""
-    if override:
-        return override
-
-    def search(node):
-        if isinstance(node, dict):
-            if 'type' in node:
-                for key in SIZE_KEYS:
-                    value = node.get(key)
-                    if isinstance(value, int):
-                        return value
-                    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
-                            isinstance(v, int) for v in value):
-                        return value[0]
-            for value in node.values():
-                found = search(value)
-                if found:
-                    return found
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                found = search(value)
-                if found:
-                    return found
-        return None
-
-    preprocessor = cfg.get('data_preprocessor') or cfg.model.get('data_preprocessor') or {}
-    loader = cfg.get('train_dataloader', {})
-    size = search(dict(preprocessor)) or search(loader.get('dataset', {}).get('pipeline', []))
+    """``override`` (--image-size), else the side of the config's training views."""
+    size = override or training_image_size(cfg)
     if not size:
         raise CLAEError('cannot find the training image size in the config: pass --image-size')
     return size
@@ -571,7 +545,9 @@ def run(args, argv) -> dict:
     return dict(
         config=args.config, device=describe_device(device), device_type=device.type,
         torch=torch.__version__, batch_size=args.batch_size, image_size=size,
-        iters=args.iters, warmup=args.warmup, amp=args.amp, channels_last=args.channels_last,
+        iters=args.iters, warmup=args.warmup, amp=args.amp,
+        precision=describe_mixed_precision(device.type) if args.amp else 'float32',
+        channels_last=args.channels_last,
         compile=args.compile, interleaved=True, method=cfg.model.head.get('method'),
         threads=torch.get_num_threads(), malloc_tuning=malloc_tuned,
         ratio_clae_vs_baseline=paired_ratio(records, 'clae', 'baseline'),
@@ -585,7 +561,7 @@ def run(args, argv) -> dict:
 
 def format_table(result: dict) -> str:
     rows = [f"{result['config']} | {result['device']} | batch {result['batch_size']} | "
-            f"{result['image_size']}px | amp={result['amp']} channels_last="
+            f"{result['image_size']}px | {result['precision']} | channels_last="
             f"{result['channels_last']} compile={result['compile']} "
             f"malloc_tuning={result['malloc_tuning']} | "
             f"{result['iters']} interleaved iterations per mode",
@@ -614,21 +590,20 @@ def main(argv=None) -> int:
     register_all_modules()
     # Quiet the per-parameter init_weights report of the three models.
     MMLogger.get_instance('speed_benchmark', log_level='WARNING')
-    try:
-        result = run(args, argv)
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
+    return exit_code(lambda: run_and_report(args, argv))
+
+
+def run_and_report(args, argv) -> None:
+    result = run(args, argv)
     if args.memory_probe:
         print(json.dumps(result))
-        return 0
+        return
     print(format_evaluation(result) if args.evaluation else format_table(result))
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=2)
         print(f'results written to {args.out}')
-    return 0
 
 
 if __name__ == '__main__':
