@@ -27,24 +27,37 @@ def scalar_files(work_dir: str) -> List[str]:
     return files
 
 
+def read_records(path: str) -> List[dict]:
+    """The JSON records of one log file (``scalars.json`` or the logger's
+    ``<timestamp>.json``, one record a line)."""
+    records = []
+    with open(path) as f:
+        for line_number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                raise CLAEError(f'{path} line {line_number} is not JSON; the file is '
+                                'damaged (an interrupted write?)') from None
+    return records
+
+
+def is_training_record(record: dict) -> bool:
+    """Training iterations carry 'iter'; validation results only 'step'."""
+    return 'iter' in record
+
+
 def load_series(work_dir: str, keys=TRAIN_KEYS + EVAL_KEYS) -> Dict[str, List[Tuple[int, float]]]:
     """{key: [(step, value), ...] sorted by step} for every key that was
     logged; a step logged again by a resumed run keeps its latest value."""
     series: Dict[str, Dict[int, float]] = {key: {} for key in keys}
     for path in scalar_files(work_dir):
-        with open(path) as f:
-            for line_number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    raise CLAEError(f'{path} line {line_number} is not JSON; the file is '
-                                    'damaged (an interrupted write?)') from None
-                step = record.get('iter', record.get('step'))
-                for key in keys:
-                    if key in record and step is not None:
-                        series[key][int(step)] = float(record[key])
+        for record in read_records(path):
+            step = record.get('iter', record.get('step'))
+            for key in keys:
+                if key in record and step is not None:
+                    series[key][int(step)] = float(record[key])
     return {key: sorted(values.items()) for key, values in series.items() if values}
 
 
