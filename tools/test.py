@@ -20,28 +20,24 @@ from mmengine.dist import get_dist_info
 
 from clae_mm.evaluation.tool_support import (add_common_arguments, build_runner,
                                              evaluation_config, parse_tool_args)
-from clae_mm.utils import CLAEError, register_all_modules
+from clae_mm.utils import register_all_modules
 from clae_mm.utils.config_check import registry_errors_as_clae_errors
+from clae_mm.utils.errors import exit_code
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test (evaluate) a clae_mm checkpoint')
-    add_common_arguments(parser, 'the checkpoint file (path or URL)')
+    add_common_arguments(parser, 'the checkpoint file (path or URL)',
+                         out_help='also write the metrics to this JSON file')
     return parse_tool_args(parser, argv)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    register_all_modules()
-    try:
-        cfg = evaluation_config(args)
-        cfg.load_from = args.checkpoint
-        runner = build_runner(cfg)
-        with registry_errors_as_clae_errors():
-            metrics = runner.test()
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
+def score(args) -> None:
+    cfg = evaluation_config(args)
+    cfg.load_from = args.checkpoint
+    runner = build_runner(cfg)
+    with registry_errors_as_clae_errors():
+        metrics = runner.test()
     if args.out and get_dist_info()[0] == 0:
         result = dict(config=osp.abspath(args.config), checkpoint=args.checkpoint,
                       metrics={key: float(value) for key, value in metrics.items()})
@@ -49,7 +45,12 @@ def main(argv=None) -> int:
             json.dump(result, f, indent=2)
             f.write('\n')
         print(f'metrics written to {args.out}')
-    return 0
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    register_all_modules()
+    return exit_code(lambda: score(args))
 
 
 if __name__ == '__main__':

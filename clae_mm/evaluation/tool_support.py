@@ -4,10 +4,8 @@ whose test loop (``FrozenFeatureTestLoop``) scores each checkpoint, and the
 run-and-report ending of ``main``."""
 import argparse
 import glob
-import os
 import os.path as osp
 import re
-import sys
 from typing import Callable, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, DictAction
@@ -15,11 +13,13 @@ from mmengine.dist import get_dist_info
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from clae_mm.utils.cfg_options import load_config, merge_cfg_options
 from clae_mm.utils.checkpoint import load_checkpoint_strict
 from clae_mm.utils.config_check import registry_errors_as_clae_errors
 from clae_mm.utils.data_root import apply_data_root
-from clae_mm.utils.distributed import setup_cpu_distributed
-from clae_mm.utils.errors import CLAEError
+from clae_mm.utils.distributed import (add_launcher_arguments, export_local_rank,
+                                       setup_cpu_distributed)
+from clae_mm.utils.errors import CLAEError, exit_code
 
 from .result_file import write_result
 
@@ -49,13 +49,14 @@ def default_output(work_dir: str, checkpoint: str, prefix: str) -> str:
     return osp.join(work_dir, f'{prefix}_{stem}.json')
 
 
-def add_common_arguments(parser: argparse.ArgumentParser, checkpoint_help: str) -> None:
+def add_common_arguments(parser: argparse.ArgumentParser, checkpoint_help: str,
+                         out_help: str = 'JSON result file (default: in the work dir)') -> None:
     """The arguments every evaluation tool takes, with one meaning each."""
     parser.add_argument('config', help='the config the checkpoint was trained with')
     parser.add_argument('checkpoint', help=checkpoint_help)
-    parser.add_argument('--work-dir', help='where the logs and the JSON result go (default: '
+    parser.add_argument('--work-dir', help='where the logs (and the JSON result) go (default: '
                         'work_dirs/<config name>; never the checkpoint\'s folder)')
-    parser.add_argument('--out', help='JSON result file (default: in the work dir)')
+    parser.add_argument('--out', help=out_help)
     parser.add_argument('--data-root', help='point every dataset of the config at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config, key=value')
@@ -72,15 +73,9 @@ def add_extraction_arguments(parser: argparse.ArgumentParser) -> None:
                         help='no progress bar, and progress lines only when a pass ends')
 
 
-def add_launcher_arguments(parser: argparse.ArgumentParser) -> None:
-    """--launcher and the --local_rank that torch.distributed.launch passes."""
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-
-
 def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    export_local_rank(args)
     return args
 
 
@@ -95,9 +90,7 @@ def evaluation_config(args, test_evaluator=None) -> Config:
         CLAEError: the config has no test evaluation (test_dataloader and a
             ``test_cfg`` with a bank).
     """
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = merge_cfg_options(load_config(args.config), args.cfg_options)
     if args.data_root:
         apply_data_root(cfg, args.data_root)
     if not cfg.get('test_dataloader') or not (cfg.get('test_cfg') or {}).get('bank'):
@@ -158,16 +151,13 @@ def test_metric(runner: Runner, metric_type: type):
 def run_and_report(run: Callable, args, prefix: Optional[str],
                    summary: Callable[[dict], str]) -> int:
     """The end of an evaluation tool's ``main``: ``run(args)``, a CLAEError as
-    one line on stderr (exit 2), and on rank 0 the JSON result (``--out`` or
-    in the work dir) and ``summary(result)`` on stdout. ``run`` returns the
-    result and the work dir."""
-    try:
+    one line on stderr (exit 2, ``exit_code``), and on rank 0 the JSON result
+    (``--out`` or in the work dir) and ``summary(result)`` on stdout. ``run``
+    returns the result and the work dir."""
+    def body():
         result, work_dir = run(args)
-    except CLAEError as exc:
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
-    if get_dist_info()[0] == 0:
-        out = args.out or default_output(work_dir, args.checkpoint, prefix)
-        write_result(out, result)
-        print(f'{summary(result)}\nresult written to {out}')
-    return 0
+        if get_dist_info()[0] == 0:
+            out = args.out or default_output(work_dir, args.checkpoint, prefix)
+            write_result(out, result)
+            print(f'{summary(result)}\nresult written to {out}')
+    return exit_code(body)
