@@ -12,10 +12,22 @@ from .safe_load import safe_load_checkpoint
 MAX_KEYS_SHOWN = 8
 
 
-def _show(keys: Sequence[str]) -> str:
-    keys = sorted(keys)
-    shown = ', '.join(keys[:MAX_KEYS_SHOWN])
-    return shown + (f' ... ({len(keys)} in all)' if len(keys) > MAX_KEYS_SHOWN else '')
+def state_dict_mismatch(model_state: dict, checkpoint_state: dict) -> dict:
+    """Keys missing from the checkpoint, keys the model does not have, and
+    keys whose shapes differ ('key: checkpoint (...) vs model (...)'), in
+    the model's (then the checkpoint's) order."""
+    missing = [k for k in model_state if k not in checkpoint_state]
+    unexpected = [k for k in checkpoint_state if k not in model_state]
+    shapes = [f'{k}: checkpoint {tuple(checkpoint_state[k].shape)} vs model {tuple(v.shape)}'
+              for k, v in model_state.items()
+              if k in checkpoint_state and hasattr(checkpoint_state[k], 'shape')
+              and tuple(checkpoint_state[k].shape) != tuple(v.shape)]
+    return dict(missing=missing, unexpected=unexpected, shape_mismatch=shapes)
+
+
+def _show(items: Sequence[str]) -> str:
+    shown = ', '.join(items[:MAX_KEYS_SHOWN])
+    return shown + (', ...' if len(items) > MAX_KEYS_SHOWN else '')
 
 
 def _prefix_hint(missing: List[str], unexpected: List[str]) -> str:
@@ -24,10 +36,19 @@ def _prefix_hint(missing: List[str], unexpected: List[str]) -> str:
     for wanted in sorted(missing):
         for found in sorted(unexpected):
             if found.endswith(wanted) and found != wanted:
-                return f" (checkpoint keys carry an extra prefix {found[:-len(wanted)]!r})"
+                return f"; checkpoint keys carry an extra prefix {found[:-len(wanted)]!r}"
             if wanted.endswith(found) and found != wanted:
-                return f" (checkpoint keys lack the prefix {wanted[:-len(found)]!r})"
+                return f"; checkpoint keys lack the prefix {wanted[:-len(found)]!r}"
     return ''
+
+
+def describe_mismatch(mismatch: dict) -> str:
+    """:func:`state_dict_mismatch` in one clause: the counts, the first
+    keys of each kind and a prefix added or dropped; '' when they match."""
+    parts = [f'{len(mismatch[kind])} {name} ({_show(mismatch[kind])})'
+             for kind, name in (('missing', 'missing keys'), ('unexpected', 'unexpected keys'),
+                                ('shape_mismatch', 'shape mismatches')) if mismatch[kind]]
+    return '; '.join(parts) + _prefix_hint(mismatch['missing'], mismatch['unexpected'])
 
 
 def load_checkpoint_strict(model: nn.Module, path: str, map_location='cpu') -> dict:
@@ -46,24 +67,10 @@ def load_checkpoint_strict(model: nn.Module, path: str, map_location='cpu') -> d
     if not isinstance(checkpoint, dict):
         raise CLAEError(f'checkpoint {path} holds a {type(checkpoint).__name__}, not a state dict')
     state_dict = checkpoint.get('state_dict', checkpoint)
-    expected = model.state_dict()
-    missing = [key for key in expected if key not in state_dict]
-    unexpected = [key for key in state_dict if key not in expected]
-    if missing or unexpected:
-        parts = []
-        if missing:
-            parts.append(f'missing keys: {_show(missing)}')
-        if unexpected:
-            parts.append(f'unexpected keys: {_show(unexpected)}')
-        raise CLAEError(f'checkpoint {path} does not match the model'
-                        f'{_prefix_hint(missing, unexpected)}: {"; ".join(parts)}; '
-                        'evaluate it with the config it was trained with')
-    wrong_shape = [f'{key} {tuple(state_dict[key].shape)} vs {tuple(value.shape)}'
-                   for key, value in expected.items()
-                   if hasattr(state_dict[key], 'shape') and state_dict[key].shape != value.shape]
-    if wrong_shape:
-        raise CLAEError(f'checkpoint {path} has tensors of other shapes (checkpoint vs model): '
-                        f'{_show(wrong_shape)}; evaluate it with the config it was trained with')
+    mismatch = describe_mismatch(state_dict_mismatch(model.state_dict(), state_dict))
+    if mismatch:
+        raise CLAEError(f'checkpoint {path} does not fit the model: {mismatch}; evaluate it '
+                        'with the config it was trained with')
     model.load_state_dict(state_dict, strict=True)
     return checkpoint
 

@@ -12,7 +12,7 @@ import torch
 from mmengine.config import Config
 
 from clae_mm.datasets import FashionMNIST
-from clae_mm.engine.hooks.checkpoint_compatibility_hook import state_dict_mismatch
+from clae_mm.utils.checkpoint import state_dict_mismatch
 from clae_mm.registry import MODELS
 from clae_mm.utils import DatasetNotFoundError, register_all_modules
 from clae_mm.utils.config_check import check_config_keys

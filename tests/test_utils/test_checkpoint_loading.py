@@ -34,7 +34,7 @@ def test_prefix_mismatch_is_refused_with_the_keys(tmp_path, rename, hint):
     model = tiny_clae('simclr')
     path = save(tmp_path, {rename(k): v for k, v in model.state_dict().items()})
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    with pytest.raises(CLAEError, match='missing keys: backbone') as error:
+    with pytest.raises(CLAEError, match=r'missing keys \(backbone') as error:
         load_checkpoint_strict(model, path)
     assert hint in str(error.value) and 'unexpected keys' in str(error.value)
     assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items())  # untouched
@@ -42,7 +42,7 @@ def test_prefix_mismatch_is_refused_with_the_keys(tmp_path, rename, hint):
 
 def test_other_architecture_is_refused(tmp_path):
     plain_bn = save(tmp_path, tiny_clae('simclr', dual=False).state_dict(), 'plain.pth')
-    with pytest.raises(CLAEError, match=r'missing keys: .*\.clean\.'):
+    with pytest.raises(CLAEError, match=r'missing keys \(.*\.clean\.'):
         load_checkpoint_strict(tiny_clae('simclr'), plain_bn)
     one_layer_neck = save(tmp_path, tiny_clae('plain').state_dict(), 'plain_neck.pth')
     with pytest.raises(CLAEError, match='unexpected keys|missing keys'):
@@ -69,3 +69,17 @@ def test_model_is_built_from_config_and_options(tmp_path):
     with pytest.raises(CLAEError, match='shape'):
         build_model_from_checkpoint(config, path, TINY_ENCODER[:2] + ['model.neck.in_channels=64',
                                                                      'model.neck.hid_channels=32'])
+
+
+def test_one_mismatch_message_for_training_and_evaluation():
+    """The hook that refuses a --resume/load_from checkpoint and the strict
+    loader of the evaluation tools describe a mismatch the same way: counts,
+    the first 8 keys of each kind in the model's order, a prefix hint."""
+    from clae_mm.utils.checkpoint import describe_mismatch, state_dict_mismatch
+    model = {f'backbone.layer{i}.weight': torch.zeros(2) for i in range(10)}
+    checkpoint = {f'module.backbone.layer{i}.weight': torch.zeros(2) for i in range(10)}
+    message = describe_mismatch(state_dict_mismatch(model, checkpoint))
+    shown = ', '.join(f'backbone.layer{i}.weight' for i in range(8))
+    assert message.startswith(f'10 missing keys ({shown}, ...); 10 unexpected keys (module.')
+    assert message.endswith("; checkpoint keys carry an extra prefix 'module.'")
+    assert describe_mismatch(state_dict_mismatch(model, dict(model))) == ''

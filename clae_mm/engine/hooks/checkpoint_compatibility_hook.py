@@ -1,34 +1,16 @@
 import re
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import find_latest_checkpoint
 
 from clae_mm.registry import HOOKS
+from clae_mm.utils.checkpoint import describe_mismatch, state_dict_mismatch
 from clae_mm.utils.errors import CLAEError
-
-SHOWN_KEYS = 3
+from clae_mm.utils.model_wrapper import unwrap_model
 
 
 class CheckpointMismatchError(CLAEError):
     """The checkpoint's weights do not fit the model being trained."""
-
-
-def state_dict_mismatch(model_state: dict, checkpoint_state: dict) -> dict:
-    """Keys missing from the checkpoint, keys the model does not have, and
-    keys whose shapes differ ('key: checkpoint (...) vs model (...)')."""
-    missing = [k for k in model_state if k not in checkpoint_state]
-    unexpected = [k for k in checkpoint_state if k not in model_state]
-    shapes = [f'{k}: checkpoint {tuple(checkpoint_state[k].shape)} vs model {tuple(v.shape)}'
-              for k, v in model_state.items()
-              if k in checkpoint_state and hasattr(checkpoint_state[k], 'shape')
-              and tuple(checkpoint_state[k].shape) != tuple(v.shape)]
-    return dict(missing=missing, unexpected=unexpected, shape_mismatch=shapes)
-
-
-def _summary(name: str, items: list) -> str:
-    shown = ', '.join(items[:SHOWN_KEYS]) + (', ...' if len(items) > SHOWN_KEYS else '')
-    return f'{len(items)} {name} ({shown})'
 
 
 @HOOKS.register_module()
@@ -54,19 +36,17 @@ class CheckpointCompatibilityHook(Hook):
         self.strict = strict
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         state = checkpoint.get('state_dict', checkpoint)
         # mmengine's load_checkpoint strips DDP's 'module.' prefix the same way.
         state = {re.sub(r'^module\.', '', key): value for key, value in state.items()}
-        mismatch = state_dict_mismatch(model.state_dict(), state)
-        if not any(mismatch.values()):
+        mismatch = describe_mismatch(state_dict_mismatch(model.state_dict(), state))
+        if not mismatch:
             return
-        parts = [_summary(name.replace('_', ' ') + ('es' if name == 'shape_mismatch' else ' keys'),
-                          keys) for name, keys in mismatch.items() if keys]
         source = runner.cfg.get('load_from') or find_latest_checkpoint(runner.work_dir) \
             or 'the checkpoint'
         message = (f'checkpoint {source} does not fit the model (made for another '
-                   f'architecture?): {"; ".join(parts)}. Build the model it was trained with '
+                   f'architecture?): {mismatch}. Build the model it was trained with '
                    '(same config and --cfg-options) or pass another checkpoint')
         if self.strict:
             raise CheckpointMismatchError(message)
