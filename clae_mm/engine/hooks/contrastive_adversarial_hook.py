@@ -3,10 +3,10 @@ from numbers import Real
 from typing import Optional, Sequence
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from clae_mm.models.utils.adversarial_augmentation import AdversarialAugmentation
 from clae_mm.registry import HOOKS
+from clae_mm.utils.model_wrapper import unwrap_model
 
 
 @HOOKS.register_module()
@@ -80,13 +80,8 @@ class ContrastiveAdversarialHook(Hook):
             attack_cfg=self.attack_cfg,
             measure_gain=bool(self.gain_interval) and (iteration + 1) % self.gain_interval == 0)
 
-    @staticmethod
-    def _model(runner):
-        model = runner.model
-        return model.module if is_model_wrapper(model) else model
-
     def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[Sequence] = None) -> None:
-        self._model(runner).adversary = self.adversary_at(runner.iter)
+        unwrap_model(runner.model).adversary = self.adversary_at(runner.iter)
 
     def after_train(self, runner) -> None:
-        self._model(runner).adversary = None
+        unwrap_model(runner.model).adversary = None

@@ -4,12 +4,12 @@ from typing import List, Optional
 import torch
 from mmengine.dist import all_reduce
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.optim import AmpOptimWrapper
 
 from clae_mm.registry import HOOKS
 from clae_mm.utils.errors import CLAEError
 from clae_mm.utils.finite import all_finite, describe, finite_flag, nonfinite_names
+from clae_mm.utils.model_wrapper import unwrap_model
 
 ACTIONS = ('stop', 'skip')
 LAST_GOOD_KEY = 'last_good_ckpt'  # message-hub info, saved in every checkpoint
@@ -86,15 +86,11 @@ class NonFiniteLossHook(Hook):
         self._saved_buffers = None
         self._wrapped = None
 
-    @staticmethod
-    def _model(runner):
-        return runner.model.module if is_model_wrapper(runner.model) else runner.model
-
     @classmethod
     def _named_running_buffers(cls, runner):
         """Persistent buffers (BN running statistics and counters): what a
         forward can change besides the parameters."""
-        for module_name, module in cls._model(runner).named_modules():
+        for module_name, module in unwrap_model(runner.model).named_modules():
             for name, buffer in module.named_buffers(recurse=False):
                 if name not in module._non_persistent_buffers_set:
                     yield f'{module_name}.{name}' if module_name else name, buffer
@@ -113,7 +109,7 @@ class NonFiniteLossHook(Hook):
     def before_train(self, runner) -> None:
         optim_wrapper = runner.optim_wrapper
         update_params, step = optim_wrapper.update_params, optim_wrapper.step
-        model = self._model(runner)
+        model = unwrap_model(runner.model)
 
         def update_params_if_finite(loss: torch.Tensor, *args, **kwargs):
             buffers = self._running_buffers(runner)
@@ -167,8 +163,8 @@ class NonFiniteLossHook(Hook):
             if any('loss' in name and not torch.isfinite(torch.as_tensor(value)).all()
                    for name, value in outputs.items()):
                 refusal, applied = ('non-finite loss', None), ' (the update was already applied)'
-            elif not all_finite(self._model(runner).parameters()):
-                bad = nonfinite_names(self._model(runner).named_parameters())
+            elif not all_finite(unwrap_model(runner.model).parameters()):
+                bad = nonfinite_names(unwrap_model(runner.model).named_parameters())
                 refusal, applied = (('non-finite parameters', describe(bad)),
                                     ' (the optimizer step made them; it cannot be skipped)')
         if refusal is None:
@@ -196,7 +192,7 @@ class NonFiniteLossHook(Hook):
 
     def after_train(self, runner) -> None:
         self._unwrap()
-        model = self._model(runner)
+        model = unwrap_model(runner.model)
         named = list(model.named_parameters()) + list(self._named_running_buffers(runner))
         if not all_finite(t for _, t in named):
             problem = f'its weights are not finite ({describe(nonfinite_names(named))})'
