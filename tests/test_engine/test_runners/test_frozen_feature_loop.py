@@ -27,6 +27,11 @@ def test_validation_during_training_logs_knn_and_saves_the_best(knn_monitored_ru
     best = max(knn, key=lambda r: (r['knn/top1'], -r['step']))
     assert [osp.basename(p) for p in glob.glob(osp.join(runner.work_dir, 'best_*.pth'))] == \
         [f"best_knn_top1_epoch_{best['step']}.pth"]
+    # progress of the bank pass and of the scored set (LoggerHook), in the log file
+    with open(osp.join(runner.log_dir, f'{runner.timestamp}.log')) as f:
+        log = f.read()
+    assert log.count('val: embedding features of the bank (40 images) [1/1]') >= 3
+    assert log.count('Epoch(val) [2][1/1]') >= 1
 
 
 def test_val_is_the_knn_of_the_encoder_features(knn_monitored_run):
