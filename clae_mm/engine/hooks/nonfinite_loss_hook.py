@@ -107,6 +107,14 @@ class NonFiniteLossHook(Hook):
         return [bool(v) for v in values.tolist()]
 
     def before_train(self, runner) -> None:
+        # The one runtime patch of clae_mm, kept here on purpose: mmengine has
+        # no hook between the forward and the backward, nor between the backward
+        # and the optimizer step (after_train_iter comes after the update), and
+        # a torch optimizer's step pre-hook cannot skip the step. An
+        # OptimWrapper subclass would be the other door, but the wrapper's type
+        # is the user's and --amp's choice (OptimWrapper, AmpOptimWrapper,
+        # AutocastOptimWrapper): wrapping the built instance's two methods
+        # checks under each of them. Undone in _unwrap.
         optim_wrapper = runner.optim_wrapper
         update_params, step = optim_wrapper.update_params, optim_wrapper.step
         model = unwrap_model(runner.model)
