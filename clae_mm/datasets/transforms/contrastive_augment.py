@@ -4,24 +4,11 @@ from mmcv.transforms import BaseTransform
 from PIL import Image
 
 from clae_mm.registry import TRANSFORMS
-
-# The authors' training transforms, per method (CLAE repo: Plain/main.py and
-# UEL/main.py ``transform_train``; SimCLR/modules/transformations/simclr.py).
-AUGMENT_PRESETS = {
-    'plain': dict(crop_scale=(0.2, 1.0), jitter=(0.4, 0.4, 0.4, 0.4), jitter_p=1.0,
-                  grey_p=0.2, flip_first=False),
-    'uel': dict(crop_scale=(0.2, 1.0), jitter=(0.4, 0.4, 0.4, 0.4), jitter_p=1.0,
-                grey_p=0.2, flip_first=False),
-    'simclr': dict(crop_scale=(0.08, 1.0), jitter=(0.8, 0.8, 0.8, 0.2), jitter_p=0.8,
-                   grey_p=0.2, flip_first=True),
-}
-
+from clae_mm.utils.augment_presets import augment_settings
 
 def build_view_transform(method: str, size: int) -> T.Compose:
     """The torchvision (PIL) pipeline of one augmented view, in the authors' order."""
-    if method not in AUGMENT_PRESETS:
-        raise ValueError(f'unknown augmentation preset {method!r}: choose one of {sorted(AUGMENT_PRESETS)}')
-    p = AUGMENT_PRESETS[method]
+    p = augment_settings(method)
     crop = T.RandomResizedCrop(size, scale=p['crop_scale'])
     jitter = T.ColorJitter(*p['jitter'])
     if p['jitter_p'] < 1:

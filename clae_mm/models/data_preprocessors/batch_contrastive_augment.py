@@ -23,7 +23,7 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 
-from clae_mm.datasets.transforms.contrastive_augment import AUGMENT_PRESETS
+from clae_mm.utils.augment_presets import augment_settings
 
 CROP_RATIO = (3 / 4, 4 / 3)  # torchvision's RandomResizedCrop default
 CROP_ATTEMPTS = 10
@@ -185,26 +185,12 @@ def random_horizontal_flip(images: torch.Tensor, p: float = 0.5) -> torch.Tensor
     return torch.where(chosen.view(-1, 1, 1, 1), images.flip(-1), images)
 
 
-def augment_settings(method: str, **overrides) -> dict:
-    """The preset ``method`` of :data:`AUGMENT_PRESETS` with some of its
-    settings (``crop_scale``, ``jitter``, ``jitter_p``, ``grey_p``) replaced."""
-    if method not in AUGMENT_PRESETS:
-        raise ValueError(f'unknown augmentation preset {method!r}: choose one of {sorted(AUGMENT_PRESETS)}')
-    preset = dict(AUGMENT_PRESETS[method])
-    unknown = sorted(set(overrides) - (set(preset) - {'flip_first'}))
-    if unknown:
-        raise ValueError(f'unknown augmentation settings {unknown}: choose among crop_scale, '
-                         'jitter, jitter_p, grey_p')
-    preset.update({key: value for key, value in overrides.items() if value is not None})
-    return preset
-
-
 def augment_batch(images: torch.Tensor, method: str, size: int, **overrides) -> torch.Tensor:
     """One augmented view of every image of a batch, in the authors' order.
 
     Args:
         images (Tensor): (B, 3, H, W) float images in [0, 1], on any device.
-        method (str): the preset of :data:`AUGMENT_PRESETS` ('plain', 'uel',
+        method (str): the preset of :data:`~clae_mm.utils.augment_presets.AUGMENT_PRESETS` ('plain', 'uel',
             'simclr').
         size (int): side of the square output views.
         **overrides: preset settings to replace (:func:`augment_settings`).

@@ -4,8 +4,9 @@ import torch
 from mmpretrain.models.utils.data_preprocessor import SelfSupDataPreprocessor
 
 from clae_mm.registry import MODELS
+from clae_mm.utils.augment_presets import augment_settings
 
-from .batch_contrastive_augment import augment_batch, augment_settings
+from .batch_contrastive_augment import augment_batch
 
 
 @MODELS.register_module()

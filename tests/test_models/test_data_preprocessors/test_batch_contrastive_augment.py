@@ -3,7 +3,7 @@ import torch
 import torchvision.transforms as T
 import torchvision.transforms.functional as TF
 
-from clae_mm.datasets.transforms.contrastive_augment import AUGMENT_PRESETS
+from clae_mm.utils.augment_presets import AUGMENT_PRESETS
 from clae_mm.models.data_preprocessors import augment_batch
 from clae_mm.models.data_preprocessors.batch_contrastive_augment import (
     adjust_brightness, adjust_contrast, adjust_hue, adjust_saturation, colour_jitter,
