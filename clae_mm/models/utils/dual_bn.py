@@ -17,12 +17,13 @@ import torch
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from clae_mm.registry import MODELS
 
-
-@MODELS.register_module(name='DualBN')
 class DualBatchNorm(nn.Module):
     """A clean and an adversarial BatchNorm behind one switch.
+
+    Not a registry type: it wraps a BN that already exists, so configs reach it
+    through the converters, a ``DualBNResNet``/``DualBNResNet_CIFAR`` backbone
+    or ``dual_bn=dict(adv_bn_momentum=...)`` on the model (any BN backbone).
 
     Args:
         clean (nn.Module): The clean-branch norm layer (any ``_BatchNorm``).

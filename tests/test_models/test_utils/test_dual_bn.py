@@ -103,3 +103,20 @@ def test_switch_without_dual_layers_is_an_error():
     with pytest.raises(RuntimeError, match='DualBatchNorm'):
         with adversarial_bn(small_net()):
             pass
+
+
+def test_configs_reach_dual_bn_through_the_converters_only():
+    """DualBatchNorm wraps an existing BN, so it is no registry type (a config
+    naming it could not build it); a config gets it from a DualBNResNet
+    backbone or from dual_bn= on the model, with its momentum."""
+    from clae_mm.registry import MODELS
+    from clae_mm.utils import register_all_modules
+    register_all_modules()
+    assert MODELS.get('DualBN') is None
+    model = MODELS.build(dict(
+        type='CLAE', dual_bn=dict(adv_bn_momentum=0.02),
+        backbone=dict(type='ResNet_CIFAR', depth=18, base_channels=8, stem_channels=8),
+        neck=dict(type='ContrastiveProjection', in_channels=64, hid_channels=64, out_channels=16),
+        head=dict(type='CLAELoss', method='simclr')))
+    duals = [m for m in model.modules() if isinstance(m, DualBatchNorm)]
+    assert len(duals) == 20 and {d.adversarial.momentum for d in duals} == {0.02}
