@@ -1,23 +1,12 @@
 # Table 2: linear probe of the ImageNet-100 CLAE encoder on CIFAR-10 (train -> test):
 # tools/benchmarks/linear_eval.py configs/transfer/linear_probe/cifar10.py CHECKPOINT
-# The probe (LinearProbeAccuracy of test_evaluator): Adam 3e-4, batch 256, 1000 epochs on the
-# frozen 512-d backbone feature, as the authors' SimCLR/eval_lr.py.
-# 32x32 images are resized to the encoder's 224x224.
-_base_ = '../simclr_r18_imagenet100.py'
+# The 32x32 images are resized to the encoder's 224x224 (no file to load, no crop).
+_base_ = '../../_base_/transfer_linear_probe.py'
+probe_set = dict(type='CIFAR10', data_root='data/cifar10')
 transfer_pipeline = [
     dict(type='Resize', scale=(224, 224), backend='pillow', interpolation='bilinear'),
     dict(type='PackInputs'),
 ]
-val_dataloader = dict(dataset=dict(
-    _delete_=True, type='CIFAR10', data_root='data/cifar10', split='test',
-    pipeline=transfer_pipeline))
-val_cfg = dict(bank=dict(dataset=dict(
-    _delete_=True, type='CIFAR10', data_root='data/cifar10', split='train',
-    pipeline=transfer_pipeline)))
-test_dataloader = val_dataloader
-test_cfg = val_cfg
-test_evaluator = [
-    dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.5),
-    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
-         weight_decay=0.0),
-]
+test_dataloader = dict(dataset=dict(probe_set, split='test', pipeline=transfer_pipeline))
+test_cfg = dict(bank=dict(dataset=dict(probe_set, split='train', pipeline=transfer_pipeline)))
+val_dataloader, val_cfg = test_dataloader, test_cfg
