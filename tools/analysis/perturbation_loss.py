@@ -17,22 +17,20 @@ Writes ``perturbation_loss.png`` (1200 x 450) and ``perturbation_loss.{json,csv}
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,  # noqa: E402
+from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,
                                            run_main, seed_everything)
-from clae_mm.analysis.figures import (COLORS, new_figure, save_figure,  # noqa: E402
+from clae_mm.analysis.figures import (COLORS, new_figure, save_figure,
                                       write_csv, write_json)
-from clae_mm.analysis.perturbation import (BN_MODES, adversary_from_config,  # noqa: E402
+from clae_mm.analysis.perturbation import (BN_MODES, adversary_from_config,
                                            check_attackable, measure_perturbations)
-from clae_mm.analysis.view_batches import training_view_batches  # noqa: E402
-from clae_mm.evaluation.evaluation_settings import evaluation_settings  # noqa: E402
-from clae_mm.evaluation.feature_extractor import (build_dataset, extract_features,  # noqa: E402
+from clae_mm.analysis.view_batches import training_view_batches
+from clae_mm.evaluation.evaluation_settings import evaluation_settings
+from clae_mm.evaluation.feature_extractor import (build_dataset, extract_features,
                                                   num_classes_of)
-from clae_mm.evaluation.linear_probe import train_linear_probe  # noqa: E402
-from clae_mm.models.utils.attacks import ATTACKS  # noqa: E402
-from clae_mm.utils import CLAEError  # noqa: E402
-from clae_mm.utils.checkpoint import build_model_from_checkpoint  # noqa: E402
+from clae_mm.evaluation.linear_probe import train_linear_probe
+from clae_mm.models.utils.attacks import ATTACKS
+from clae_mm.utils import CLAEError
+from clae_mm.utils.checkpoint import build_model_from_checkpoint
 
 WIDTH_PX, HEIGHT_PX = 1200, 450
 KINDS = ('adversarial', 'random')

@@ -49,9 +49,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from clae_mm.evaluation.result_file import load_results  # noqa: E402
+from clae_mm.evaluation.result_file import load_results
 
 CLASSIFIERS = {'knn_eval': 'kNN', 'linear_eval': 'LR'}
 METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR'}
