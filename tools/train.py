@@ -70,8 +70,11 @@ def merge_args(cfg: Config, args) -> Config:
                               'rate is for>) to it')
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
+        # The checkpoint last_checkpoint names, or the one written last when a
+        # kill left that file empty; None: mmengine starts a new run.
+        from clae_mm.engine.hooks.atomic_checkpoint_hook import latest_checkpoint
         cfg.resume = True
-        cfg.load_from = None
+        cfg.load_from = latest_checkpoint(cfg.work_dir)
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume

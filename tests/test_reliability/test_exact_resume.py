@@ -53,13 +53,15 @@ class Preempted(Exception):
 
 
 def preempted_after_first_checkpoint(patch):
-    save = AtomicCheckpointHook._save_checkpoint_with_step
+    save = AtomicCheckpointHook.after_train_epoch
 
-    def save_then_stop(self, runner, step, meta):
-        save(self, runner, step, meta)
-        raise Preempted
+    def save_then_stop(self, runner):
+        saved_before = self.last_ckpt
+        save(self, runner)
+        if self.last_ckpt != saved_before:
+            raise Preempted
 
-    patch.setattr(AtomicCheckpointHook, '_save_checkpoint_with_step', save_then_stop)
+    patch.setattr(AtomicCheckpointHook, 'after_train_epoch', save_then_stop)
 
 
 @pytest.fixture(scope='module')

@@ -1,17 +1,21 @@
 import glob
+import os
 import os.path as osp
+import re
+from typing import Callable, Optional, Union
 
 import torch
 from mmengine.dist import is_main_process
-from mmengine.fileio import LocalBackend
+from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import CheckpointHook
 
 from clae_mm.registry import HOOKS
-from clae_mm.utils.atomic_io import atomic_write_text, commit_file, remove_quietly
+from clae_mm.utils.atomic_io import commit_file, remove_quietly
 from clae_mm.utils.errors import CLAEError
 from clae_mm.utils.finite import all_finite, describe, nonfinite_names
 
 PARTIAL_SUFFIX = '.partial'
+ATOMIC_BACKEND = 'atomic_local'
 
 
 class CheckpointWriteError(CLAEError):
@@ -20,6 +24,40 @@ class CheckpointWriteError(CLAEError):
 
 class NonFiniteCheckpointError(CLAEError):
     """The state to save holds NaN or Inf: a diverged run is never checkpointed."""
+
+
+def partial_path(filepath: Union[str, os.PathLike]) -> str:
+    """``dir/.name.partial``: where ``dir/name`` is written before it is renamed."""
+    folder, name = osp.split(str(filepath))
+    return osp.join(folder, f'.{name}{PARTIAL_SUFFIX}')
+
+
+@register_backend(ATOMIC_BACKEND)
+class AtomicLocalBackend(LocalBackend):
+    """mmengine's local storage backend whose writes are all or nothing.
+
+    ``put`` (what ``runner.save_checkpoint`` writes a checkpoint with) and
+    ``put_text`` write to ``.name.partial`` beside the final path, fsync it
+    and rename it into place (``os.replace``, atomic): a crash or a full
+    disk mid-write leaves the previous file as it was and no partial file
+    under the final name. A failed write removes its partial file.
+    """
+
+    def _write_aside(self, write: Callable[[str], None], filepath) -> None:
+        aside = partial_path(filepath)
+        try:
+            write(aside)
+            commit_file(aside, str(filepath))
+        except OSError:
+            remove_quietly(aside)
+            raise
+
+    def put(self, obj: bytes, filepath) -> None:
+        self._write_aside(lambda path: super(AtomicLocalBackend, self).put(obj, path), filepath)
+
+    def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
+        self._write_aside(
+            lambda path: super(AtomicLocalBackend, self).put_text(obj, path, encoding), filepath)
 
 
 def _named_tensors(tree, prefix=''):
@@ -33,41 +71,108 @@ def _named_tensors(tree, prefix=''):
             yield from _named_tensors(value, f'{prefix}.{index}' if prefix else str(index))
 
 
+def _is_remote(path: Optional[str]) -> bool:
+    return path is not None and '://' in str(path)
+
+
 @HOOKS.register_module()
 class AtomicCheckpointHook(CheckpointHook):
     """mmengine's ``CheckpointHook`` that never leaves a partial checkpoint.
 
-    mmengine writes ``epoch_N.pth`` straight to its final path, deletes the
-    oldest checkpoint *before* writing the new one and then rewrites
-    ``last_checkpoint`` in place, so a crash or a full disk mid-write can
-    leave a truncated file that ``--resume`` then picks. Here, for local work
-    dirs, each checkpoint is
+    mmengine writes ``epoch_N.pth`` straight to its final path and deletes
+    the oldest checkpoint *before* writing the new one, so a crash or a full
+    disk mid-write can leave a truncated file that ``--resume`` then picks,
+    and with ``max_keep_ckpts=1`` no complete checkpoint at all. Here, for
+    local work dirs, through mmengine's own doors only:
 
-    1. written by ``runner.save_checkpoint`` to ``.epoch_N.pth.partial`` in
-       the same directory,
-    2. fsynced and renamed into place (``os.replace``, atomic),
-    3. only then recorded in ``last_checkpoint`` (itself replaced atomically),
-    4. and only then are checkpoints beyond ``max_keep_ckpts`` deleted.
+    1. every checkpoint goes through :class:`AtomicLocalBackend` (a storage
+       backend registered with mmengine, passed as ``backend_args``): written
+       to ``.epoch_N.pth.partial``, fsynced and renamed into place;
+    2. mmengine records it in ``last_checkpoint`` once it is complete;
+    3. only then are the checkpoints beyond ``max_keep_ckpts`` deleted (the
+       ones written longest ago; the parent class is told to keep all).
 
     A write failure raises :class:`CheckpointWriteError` naming the file and
-    the last complete checkpoint, which is left intact. A state holding NaN
-    or Inf (model weights and buffers, optimizer state) is never written, by
-    any save path: :class:`NonFiniteCheckpointError` names the tensors. Leftover
-    ``.partial`` files of a killed run are removed when training starts.
-    Remote backends (``out_dir`` with a URI prefix) keep mmengine's behaviour.
-    Takes exactly ``CheckpointHook``'s arguments.
+    the last complete checkpoint, which is left intact and stays the run's
+    ``last_ckpt``. A state holding NaN or Inf (model weights and buffers,
+    optimizer state) is never written, by any save path:
+    :class:`NonFiniteCheckpointError` names the tensors. Leftover ``.partial``
+    files of a killed run are removed when training starts. Remote backends
+    (``out_dir`` with a URI prefix, or ``backend_args`` of the user's) keep
+    mmengine's behaviour. Takes exactly ``CheckpointHook``'s arguments.
     """
 
-    _saving = (None, None)  # (the checkpoint being saved, the last complete one)
+    def __init__(self, *args, max_keep_ckpts: int = -1, out_dir: Optional[str] = None,
+                 backend_args: Optional[dict] = None, file_client_args: Optional[dict] = None,
+                 **kwargs):
+        self.atomic = backend_args is None and file_client_args is None and not _is_remote(out_dir)
+        if self.atomic:
+            backend_args = dict(backend=ATOMIC_BACKEND)
+        self.keep = max_keep_ckpts
+        super().__init__(*args, max_keep_ckpts=-1 if self.atomic else max_keep_ckpts,
+                         out_dir=out_dir, backend_args=backend_args,
+                         file_client_args=file_client_args, **kwargs)
+        self._previous = None  # the last complete checkpoint while one is being saved
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
         # On resume, the checkpoint that was loaded is the last complete one.
         if self.last_ckpt is None and 'last_ckpt' in runner.message_hub.runtime_info:
             self.last_ckpt = runner.message_hub.get_info('last_ckpt')
-        if self._is_local() and is_main_process():
+        if self.atomic and is_main_process():
             for leftover in glob.glob(osp.join(glob.escape(self.out_dir), '.*' + PARTIAL_SUFFIX)):
                 remove_quietly(leftover)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        self._saving(runner, lambda: super(AtomicCheckpointHook, self).after_train_iter(
+            runner, batch_idx, data_batch, outputs))
+
+    def after_train_epoch(self, runner) -> None:
+        self._saving(runner, lambda: super(AtomicCheckpointHook, self).after_train_epoch(runner))
+
+    def after_val_epoch(self, runner, metrics) -> None:
+        self._saving(runner, lambda: super(AtomicCheckpointHook, self).after_val_epoch(
+            runner, metrics))
+
+    def _saving(self, runner, save: Callable[[], None]) -> None:
+        """Run mmengine's saving step; on a failure keep the previous
+        checkpoint as the run's last, after a new one prune the old ones."""
+        previous = self._previous = self.last_ckpt
+        try:
+            save()
+        except NonFiniteCheckpointError:
+            self._restore(runner, previous)
+            raise
+        except OSError as exc:
+            path = self.last_ckpt if self.last_ckpt != previous else 'the best checkpoint'
+            self._restore(runner, previous)
+            kept = f'the last complete checkpoint, {previous}, is intact' if previous \
+                else 'no earlier checkpoint exists'
+            raise CheckpointWriteError(
+                f'could not write checkpoint {path} ({exc.strerror or exc}); {kept}. '
+                'Free disk space or pass a writable --work-dir, then --resume') from None
+        finally:
+            self._previous = None
+        if self.atomic and self.last_ckpt != previous and is_main_process():
+            self._prune()
+
+    def _restore(self, runner, previous: Optional[str]) -> None:
+        self.last_ckpt = previous
+        runner.message_hub.update_info('last_ckpt', previous)
+
+    def _prune(self) -> None:
+        """Delete all but the ``max_keep_ckpts`` regular checkpoints written
+        last (best checkpoints have other names and are left alone)."""
+        if self.keep <= 0:
+            return
+        pattern = re.compile('^' + re.escape(self.filename_tmpl).replace(r'\{\}', r'(\d+)') + '$')
+        found = []
+        for path in glob.glob(osp.join(glob.escape(self.out_dir), '*')):
+            match = pattern.match(osp.basename(path))
+            if match and osp.isfile(path):
+                found.append((osp.getmtime(path), int(match.group(1)), path))
+        for _, _, path in sorted(found)[:-self.keep]:
+            remove_quietly(path)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         """Refuse to save non-finite tensors (one fused check, then exact)."""
@@ -77,7 +182,8 @@ class AtomicCheckpointHook(CheckpointHook):
         bad = nonfinite_names(_named_tensors(saved))
         if not bad:
             return
-        path, previous = self._saving
+        previous = self._previous
+        path = self.last_ckpt if self.last_ckpt != previous else None
         kept = f'the last complete checkpoint, {previous}, is intact' if previous \
             else 'no earlier checkpoint exists'
         raise NonFiniteCheckpointError(
@@ -86,58 +192,19 @@ class AtomicCheckpointHook(CheckpointHook):
             'learning rate or eps and train again (tools/train.py --resume PATH --reset-lr '
             '--cfg-options optim_wrapper.optimizer.lr=<lower>)')
 
-    def _is_local(self) -> bool:
-        return isinstance(self.file_backend, LocalBackend)
 
-    def _save_checkpoint_with_step(self, runner, step, meta):
-        self._saving = (self.file_backend.join_path(self.out_dir, self.filename_tmpl.format(step)),
-                        self.last_ckpt)
-        try:
-            self._save_step(runner, step, meta)
-        finally:
-            self._saving = (None, self.last_ckpt)
-
-    def _save_step(self, runner, step, meta):
-        if not self._is_local():
-            return super()._save_checkpoint_with_step(runner, step, meta)
-        # The same bookkeeping as mmengine (the checkpoint records itself as
-        # ``last_ckpt`` and in ``keep_ckpt_ids``), but stale files are only
-        # deleted once the new checkpoint is complete.
-        stale_steps = []
-        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and self.keep_ckpt_ids[-1] == step):
-            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                stale_steps.append(self.keep_ckpt_ids.popleft())
-            self.keep_ckpt_ids.append(step)
-            runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
-        filename = self.filename_tmpl.format(step)
-        path = osp.join(self.out_dir, filename)
-        previous = self.last_ckpt
-        runner.message_hub.update_info('last_ckpt', path)
-
-        partial = f'.{filename}{PARTIAL_SUFFIX}'
-        try:
-            runner.save_checkpoint(
-                self.out_dir, partial, self.file_client_args,
-                save_optimizer=self.save_optimizer,
-                save_param_scheduler=self.save_param_scheduler,
-                meta=meta, by_epoch=self.by_epoch, backend_args=self.backend_args,
-                **self.args)
-            if is_main_process():
-                commit_file(osp.join(self.out_dir, partial), path)
-                atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'), path)
-        except NonFiniteCheckpointError:
-            runner.message_hub.update_info('last_ckpt', previous)
-            raise
-        except OSError as exc:
-            remove_quietly(osp.join(self.out_dir, partial))
-            runner.message_hub.update_info('last_ckpt', previous)
-            kept = f'the last complete checkpoint, {previous}, is intact' if previous \
-                else 'no earlier checkpoint exists'
-            raise CheckpointWriteError(
-                f'could not write checkpoint {path} ({exc.strerror or exc}); {kept}. '
-                'Free disk space or pass a writable --work-dir, then --resume') from None
-        self.last_ckpt = path
-
-        if is_main_process():
-            for stale in stale_steps:
-                remove_quietly(osp.join(self.out_dir, self.filename_tmpl.format(stale)))
+def latest_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint ``--resume`` continues from: the one ``last_checkpoint``
+    names when it exists, else the regular checkpoint (``epoch_N.pth`` or
+    ``iter_N.pth``) written last; None when there is none. mmengine writes
+    ``last_checkpoint`` in place, so a kill at that moment can leave it empty."""
+    try:
+        with open(osp.join(work_dir, 'last_checkpoint')) as f:
+            named = f.read().strip()
+    except OSError:
+        named = ''
+    if named and osp.isfile(named):
+        return named
+    found = [path for path in glob.glob(osp.join(glob.escape(work_dir), '*.pth'))
+             if re.match(r'^(epoch|iter)_\d+\.pth$', osp.basename(path))]
+    return max(found, key=osp.getmtime) if found else None
