@@ -15,9 +15,15 @@ def _stderr_of(code: str) -> str:
     return proc.stderr
 
 
-def test_importing_the_models_prints_no_deformable_attention_warning():
-    stderr = _stderr_of('import clae_mm.models')
+def test_importing_the_models_prints_no_deformable_attention_warning(tmp_path):
+    # One interpreter also checks that clae_mm.models imports no clae_mm.datasets
+    # module (the augmentation presets both need live in clae_mm.utils).
+    out = tmp_path / 'modules.txt'
+    stderr = _stderr_of('import sys, clae_mm.models\n'
+                        f'open({str(out)!r}, "w").write(" ".join(sorted(m for m in sys.modules '
+                        "if m.startswith('clae_mm.datasets'))))")
     assert 'MultiScaleDeformableAttention' not in stderr
+    assert out.read_text() == ''
 
 
 def test_other_mmcv_warnings_are_kept():
