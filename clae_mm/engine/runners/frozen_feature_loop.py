@@ -12,6 +12,7 @@ from clae_mm.evaluation.feature_extractor import (batch_features, build_dataset,
                                                   extract_features, frozen_eval_mode,
                                                   num_classes_of)
 from clae_mm.evaluation.metrics import FeatureBank, FrozenFeatureMetric
+from clae_mm.engine.hooks.random_state_hook import get_random_state, set_random_state
 from clae_mm.registry import LOOPS
 from clae_mm.utils.errors import CLAEError
 
@@ -69,6 +70,17 @@ class FrozenFeatureEvaluation:
         return report
 
     def evaluate_features(self, mode: str) -> Dict[str, float]:
+        """Score the encoder with the global random streams left as they were:
+        the dataloaders draw their seeds from torch's generator, and a
+        validation after an epoch's checkpoint must not change what the
+        training after it draws (a resumed run never runs that validation)."""
+        state = get_random_state()
+        try:
+            return self._evaluate_features(mode)
+        finally:
+            set_random_state(state)
+
+    def _evaluate_features(self, mode: str) -> Dict[str, float]:
         model = self.runner.model.module if is_model_wrapper(self.runner.model) \
             else self.runner.model
         with autocast(enabled=self.fp16), frozen_eval_mode(model):
