@@ -6,7 +6,7 @@ import os.path as osp
 from typing import Iterable, List
 
 from clae_mm.utils.training_settings import (plain_value, recorded_training_settings,
-                                             training_settings)
+                                             training_method, training_settings)
 
 RESULT_TYPES = ('knn_eval', 'linear_eval')
 
@@ -32,7 +32,7 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     pretrain_dataset = ((cfg.get('train_dataloader') or {}).get('dataset') or {}).get('type')
     dataset = bank_dataset_type(cfg) or pretrain_dataset
     filename = getattr(cfg, 'filename', None)
-    return dict(method=(cfg.model.get('head') or {}).get('method'), eps=eps, dataset=dataset,
+    return dict(method=training_method(cfg), eps=eps, dataset=dataset,
                 pretrain_dataset=pretrain_dataset, seed=plain_value(meta.get('seed')),
                 epoch=plain_value(meta.get('epoch')),
                 max_epochs=_trained_epochs(cfg, checkpoint),

@@ -16,6 +16,15 @@ SIZE_KEYS = ('size', 'crop_size', 'scale')
 # ContrastiveAdversarialHook's defaults, for a hook config that omits them.
 _HOOK_DEFAULTS = dict(eps=0.03, alpha=1.0, attack='fgsm')
 
+# The method of a model that carries no CLAELoss head (``head.method``): the
+# self-supervised zoo's CLAE variants and the mmpretrain models they extend.
+ZOO_METHODS = {
+    'CLAEMoCo': 'mocov2', 'MoCo': 'mocov2',
+    'CLAEBYOL': 'byol', 'BYOL': 'byol',
+    'CLAESimSiam': 'simsiam', 'SimSiam': 'simsiam',
+    'CLAEBarlowTwins': 'barlowtwins', 'BarlowTwins': 'barlowtwins',
+}
+
 
 def adversarial_hook_cfg(cfg) -> dict:
     """The config's ContrastiveAdversarialHook settings ({} when it has none)."""
@@ -71,8 +80,16 @@ def _number(value, kind):
     return None if value is None else kind(value)
 
 
+def training_method(cfg) -> Optional[str]:
+    """The method a config trains: its CLAELoss head's ``method`` (plain, uel,
+    simclr), else the zoo model's (``ZOO_METHODS``); None when neither says."""
+    model = cfg.get('model') or {}
+    return (model.get('head') or {}).get('method') or ZOO_METHODS.get(model.get('type'))
+
+
 def training_settings(cfg) -> dict:
-    """``method``, ``dataset`` (the pre-training set), ``batch_size`` (per
+    """``method`` (the CLAELoss head's, else the zoo model's: ``ZOO_METHODS``),
+    ``dataset`` (the pre-training set), ``batch_size`` (per
     process), ``embed_dim`` (the projection's output), ``arch``
     (``ResNet-18``), the adversary's ``eps`` (0 when none runs: no
     ContrastiveAdversarialHook or alpha 0), ``alpha``, ``attack`` (``'none'``
@@ -83,7 +100,7 @@ def training_settings(cfg) -> dict:
     alpha = float(hook.get('alpha', _HOOK_DEFAULTS['alpha'])) if hook else 0.0
     eps = float(hook.get('eps', _HOOK_DEFAULTS['eps'])) if hook and alpha else 0.0
     return dict(
-        method=(model.get('head') or {}).get('method'),
+        method=training_method(cfg),
         dataset=(loader.get('dataset') or {}).get('type'),
         batch_size=_number(loader.get('batch_size'), int),
         embed_dim=_number((model.get('neck') or {}).get('out_channels'), int),

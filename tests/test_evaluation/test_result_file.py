@@ -45,3 +45,13 @@ def test_the_trained_length_comes_from_the_checkpoint_when_it_has_it():
                       message_hub=dict(runtime_info=dict(max_epochs=2, epoch=1)))
     assert cfg.train_cfg.max_epochs != 2
     assert describe_run(cfg, checkpoint)['max_epochs'] == 2
+
+
+def test_the_zoo_models_record_their_method():
+    for name, method in [('mocov2', 'mocov2'), ('byol', 'byol'), ('simsiam', 'simsiam'),
+                         ('barlowtwins', 'barlowtwins')]:
+        for suffix in ('', '_eps0'):
+            cfg = Config.fromfile(osp.join(REPO, f'configs/clae/{name}_r18_cifar10{suffix}.py'))
+            run = describe_run(cfg, dict(meta=dict(seed=0, epoch=1)))
+            assert run['method'] == run['training']['method'] == method
+            assert run['eps'] == run['training']['eps'] == (0.0 if suffix else 0.03)

@@ -5,7 +5,7 @@ dataset, mean +- std (n) per cell.
 
     python tools/analysis/summarize_results.py WORK_DIRS... [--format markdown|csv]
         [--score last|best|val] [--metric top1|top5] [--rows method|config]
-        [--method plain|uel|simclr ...]
+        [--method plain|uel|simclr|mocov2|byol|simsiam|barlowtwins ...]
 
 What never shares a cell or a column:
 - classifiers (kNN, LR), features ('embedding', 'backbone', 'pixels') and
@@ -52,7 +52,8 @@ from collections import defaultdict
 from clae_mm.evaluation.result_file import load_results
 
 CLASSIFIERS = {'knn_eval': 'kNN', 'linear_eval': 'LR'}
-METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR'}
+METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR', 'mocov2': 'MoCo v2',
+                'byol': 'BYOL', 'simsiam': 'SimSiam', 'barlowtwins': 'Barlow Twins'}
 DATASET_ORDER = ['CIFAR10', 'CIFAR100', 'TinyImageNet']  # Table 1's; then the others by name
 FEATURE_ORDER = ['embedding', 'backbone', 'pixels']
 SCORES = {'last': 'last_epoch', 'best': 'best_over_epochs', 'val': 'val_selected'}
