@@ -10,6 +10,7 @@ import os.path as osp
 from typing import List, Tuple
 
 from clae_mm.engine.hooks.knn_eval_hook import HISTORY_FILE, HISTORY_KEY
+from clae_mm.evaluation.epoch_selection import best_entry
 from clae_mm.utils.errors import CLAEError
 from clae_mm.utils.safe_load import safe_load_checkpoint
 
@@ -50,13 +51,13 @@ def knn_history(work_dir: str) -> list:
 def best_knn_epoch(history: list) -> dict:
     """The KNNEvalHook entry of the best test top-1 among the trained epochs
     (step >= 1; the score at initialisation has no checkpoint); on a tie the
-    later epoch, as the authors' ``if acc >= best_acc`` keeps it."""
+    later epoch, as the authors' ``if acc >= best_acc`` keeps it (``best_entry``)."""
     trained = [entry for entry in history if entry.get('by_epoch', True) and entry['step'] >= 1]
     if not trained:
         raise CLAEError('the run has no kNN score of a trained epoch: train with the kNN '
                         'validation (val_cfg, train_cfg.val_interval) and default_hooks.knn '
                         '(KNNEvalHook) on, by epoch')
-    return max(trained, key=lambda entry: (entry['knn/top1'], entry['step']))
+    return best_entry(trained, lambda entry: entry['knn/top1'])
 
 
 def best_knn_checkpoint(work_dir: str) -> dict:

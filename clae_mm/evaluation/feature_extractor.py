@@ -5,13 +5,13 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 import torch
 from mmengine.dataset import default_collate
 from mmengine.dist import get_dist_info
-from mmengine.model import is_model_wrapper
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 from tqdm import tqdm
 
 from clae_mm.models.utils.dual_bn import adversarial_bn
 from clae_mm.registry import DATASETS
+from clae_mm.utils.model_wrapper import unwrap_model
 from .distributed_gather import gather_rows, shard_bounds
 
 STAGES = ('backbone', 'embedding', 'pixels')
@@ -99,8 +99,7 @@ def extract_features(model: nn.Module,
         labels.
     """
     stages = _stages(stage)
-    if is_model_wrapper(model):
-        model = model.module
+    model = unwrap_model(model)
     if device is not None:
         model.to(device)
     dataset = build_dataset(dataset)

@@ -10,7 +10,6 @@ from typing import Callable, Iterator, List, Optional, Tuple
 
 from mmengine.config import Config, DictAction
 from mmengine.dist import get_dist_info
-from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from clae_mm.utils.cfg_options import load_config, merge_cfg_options
@@ -20,6 +19,7 @@ from clae_mm.utils.data_root import apply_data_root
 from clae_mm.utils.distributed import (add_launcher_arguments, export_local_rank,
                                        setup_cpu_distributed)
 from clae_mm.utils.errors import CLAEError, exit_code
+from clae_mm.utils.model_wrapper import unwrap_model
 
 from .result_file import write_result
 
@@ -122,10 +122,6 @@ def build_runner(cfg: Config) -> Runner:
         return Runner.from_cfg(cfg)
 
 
-def unwrapped_model(runner: Runner):
-    return runner.model.module if is_model_wrapper(runner.model) else runner.model
-
-
 def score_checkpoints(runner: Runner, checkpoints: List[str]
                       ) -> Iterator[Tuple[str, dict, dict]]:
     """``(path, loaded checkpoint, metrics)`` of each checkpoint, loaded
@@ -133,7 +129,7 @@ def score_checkpoints(runner: Runner, checkpoints: List[str]
     loop; the metrics' full results are in ``runner.test_loop.evaluator``."""
     runner.call_hook('before_run')
     for path in checkpoints:
-        loaded = load_checkpoint_strict(unwrapped_model(runner), path)
+        loaded = load_checkpoint_strict(unwrap_model(runner.model), path)
         with registry_errors_as_clae_errors():
             metrics = runner.test_loop.run()
         yield path, loaded, metrics

@@ -13,7 +13,8 @@ from tests.data_utils import make_fashion_mnist
 from tests.test_configs.test_table1_configs_train import REPO, train_tool  # noqa: F401
 
 CONFIGS = sorted(osp.relpath(path, REPO)
-                 for path in glob.glob(osp.join(REPO, 'configs/fashion_mnist/*.py')))
+                 for path in glob.glob(osp.join(REPO, 'configs/fashion_mnist/*.py'))
+                 if not path.endswith('_online_eval.py'))  # its own test below
 
 
 def test_every_method_has_a_clae_config_and_its_eps0_twin():
@@ -44,3 +45,22 @@ def test_fashion_mnist_config_trains_two_iterations(config, train_tool, fashion_
     assert all(math.isfinite(record['loss']) for record in steps)
     assert all(('loss_adv' in record) == ('_eps0' not in name) for record in steps)
     assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
+
+
+def test_the_online_eval_config_scores_through_its_hooks(train_tool, fashion_mnist_root,  # noqa: F811
+                                                         tmp_path, capsys):
+    """OnlineLinearProbeHook logs the online probe each epoch, LinearEvalHook
+    the test evaluation (kNN and the linear probe) once training ends."""
+    work_dir = str(tmp_path / 'online_eval')
+    code = train_tool.main([
+        osp.join(REPO, 'configs/fashion_mnist/simclr_r18w8_fashion_mnist_online_eval.py'),
+        '--work-dir', work_dir, '--data-root', fashion_mnist_root,
+        '--cfg-options', 'train_dataloader.batch_size=4', 'train_cfg.max_epochs=1',
+        'test_evaluator.1.epochs=2', 'randomness.seed=0'])
+    assert code == 0, capsys.readouterr().err[-4000:]
+    (scalars,) = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(scalars) as f:
+        assert {'online_linear/top1', 'online_linear/train_top1'} <= set().union(*map(json.loads, f))
+    (test_log,) = glob.glob(osp.join(work_dir, '*', '*.json'))  # LoggerHook's test-mode record
+    with open(test_log) as f:
+        assert {'knn/top1', 'linear/top1', 'linear/best_top1'} <= set(json.load(f))

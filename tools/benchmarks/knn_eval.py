@@ -24,14 +24,16 @@ import time
 
 from mmengine.dist import get_dist_info
 
+from clae_mm.evaluation.epoch_selection import best_entry
 from clae_mm.evaluation.evaluation_settings import evaluation_settings, protocol_metric
 from clae_mm.evaluation.metrics import KNNAccuracy
 from clae_mm.evaluation.result_file import describe_run
 from clae_mm.evaluation.tool_support import (add_common_arguments, add_extraction_arguments,
                                              build_runner, evaluation_config, list_checkpoints,
                                              parse_tool_args, run_and_report, score_checkpoints,
-                                             test_metric, unwrapped_model)
+                                             test_metric)
 from clae_mm.utils import register_all_modules
+from clae_mm.utils.model_wrapper import unwrap_model
 
 
 def parse_args(argv=None):
@@ -98,10 +100,10 @@ def run(args):
     last = evaluated[-1]
     best = None
     if len(epochs) > 1:
-        best = dict(max(epochs, key=lambda e: e['top1']),
+        best = dict(best_entry(epochs, lambda e: e['top1']),
                     selected_on='test set (as the authors report)')
     with_val = [e for e in epochs if e.get('val_top1') is not None]
-    val_selected = dict(max(with_val, key=lambda e: e['val_top1']),
+    val_selected = dict(best_entry(with_val, lambda e: e['val_top1']),
                         selected_on='validation split of the train set') if with_val else None
     result = dict(result_type='knn_eval', config=osp.abspath(args.config),
                   checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
@@ -110,7 +112,7 @@ def run(args):
                   val_fraction=args.val_fraction, split_seed=args.seed, **sizes,
                   last_epoch=last, best_over_epochs=best, val_selected=val_selected,
                   epochs=epochs, world_size=get_dist_info()[1],
-                  device=str(next(unwrapped_model(runner).parameters()).device),
+                  device=str(next(unwrap_model(runner.model).parameters()).device),
                   wall_time_s=round(time.time() - started, 3))
     return result, cfg.work_dir
 

@@ -32,9 +32,9 @@ from clae_mm.evaluation.metrics import LinearProbeAccuracy
 from clae_mm.evaluation.result_file import describe_run
 from clae_mm.evaluation.tool_support import (add_common_arguments, add_extraction_arguments,
                                              build_runner, evaluation_config, parse_tool_args,
-                                             run_and_report, score_checkpoints, test_metric,
-                                             unwrapped_model)
+                                             run_and_report, score_checkpoints, test_metric)
 from clae_mm.utils import register_all_modules
+from clae_mm.utils.model_wrapper import unwrap_model
 
 
 def parse_args(argv=None):
@@ -107,7 +107,7 @@ def run(args):
         val_selected=flat(result['val_selected'], 'validation split of the train set'),
         history=None if args.no_history else [flat(entry) for entry in result['history']],
         world_size=get_dist_info()[1],
-        device=str(next(unwrapped_model(runner).parameters()).device),
+        device=str(next(unwrap_model(runner.model).parameters()).device),
         wall_time_s=round(time.time() - started, 3))
     return result, cfg.work_dir
 

@@ -3,7 +3,6 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from torch import nn
 
 from clae_mm.evaluation.distributed_gather import gather_rows
@@ -11,6 +10,7 @@ from clae_mm.evaluation.feature_extractor import (build_dataset, extract_feature
                                                   frozen_eval_mode)
 from clae_mm.evaluation.linear_probe import evaluate_linear_probe
 from clae_mm.registry import HOOKS
+from clae_mm.utils.model_wrapper import unwrap_model
 
 STATE_KEY = 'online_linear_probe'
 
@@ -73,10 +73,6 @@ class OnlineLinearProbeHook(Hook):
         self._loaded_state = None
         self._correct = self._seen = 0
 
-    @staticmethod
-    def _model(runner):
-        return runner.model.module if is_model_wrapper(runner.model) else runner.model
-
     def before_train(self, runner) -> None:
         if self.num_classes is None:
             self.num_classes = len(runner.train_dataloader.dataset.metainfo['classes'])
@@ -98,7 +94,7 @@ class OnlineLinearProbeHook(Hook):
             self._loaded_state = None
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        model = self._model(runner)
+        model = unwrap_model(runner.model)
         with frozen_eval_mode(model):
             data = model.data_preprocessor(data_batch, training=False)
             inputs = data['inputs']
@@ -127,7 +123,7 @@ class OnlineLinearProbeHook(Hook):
         self._correct = self._seen = 0
         if self.query is not None and (self.every_n_epochs(runner, self.eval_interval)
                                        or self.is_last_train_epoch(runner)):
-            feats, labels = extract_features(self._model(runner), self.query, self.stage,
+            feats, labels = extract_features(unwrap_model(runner.model), self.query, self.stage,
                                              self.batch_size, self.num_workers)
             test = evaluate_linear_probe(self.classifier, feats, labels)
             scalars.update({'online_linear/top1': test['top1'], 'online_linear/top5': test['top5']})

@@ -3,7 +3,6 @@ from typing import Dict, List, Optional, Union
 
 import torch
 from mmengine.evaluator import Evaluator
-from mmengine.model import is_model_wrapper
 from mmengine.runner import TestLoop, ValLoop
 from mmengine.runner.amp import autocast
 from torch.utils.data import DataLoader
@@ -15,6 +14,7 @@ from clae_mm.evaluation.metrics import FeatureBank, FrozenFeatureMetric
 from clae_mm.engine.hooks.random_state_hook import get_random_state, set_random_state
 from clae_mm.registry import LOOPS
 from clae_mm.utils.errors import CLAEError
+from clae_mm.utils.model_wrapper import unwrap_model
 
 BANK_KEYS = ('dataset', 'batch_size', 'num_workers')
 
@@ -81,8 +81,7 @@ class FrozenFeatureEvaluation:
             set_random_state(state)
 
     def _evaluate_features(self, mode: str) -> Dict[str, float]:
-        model = self.runner.model.module if is_model_wrapper(self.runner.model) \
-            else self.runner.model
+        model = unwrap_model(self.runner.model)
         with autocast(enabled=self.fp16), frozen_eval_mode(model):
             bank_features, bank_labels = extract_features(
                 model, self.bank_dataset, self.stages, self.bank_cfg.get('batch_size', 256),
