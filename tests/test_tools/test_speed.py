@@ -96,3 +96,29 @@ def test_warm_up_and_timed_rounds_are_numbered_separately(capsys):
     labels = [line.split(':')[0] for line in capsys.readouterr().err.splitlines()]
     assert labels == ['warm-up round 1/1', 'timed round 1/2', 'timed round 2/2']
     assert records == {'baseline': [(1.0,), (1.5,)], 'clae': [(1.0,), (1.5,)]}
+
+
+def test_speed_benchmark_times_the_zoo_methods(tmp_path):
+    """MoCo v2, BYOL, SimSiam and Barlow Twins + CLAE through the same tool:
+    the attack adds one online forward with an input-only backward and the
+    L_adv forward to the method's own passes (MoCo's baseline runs the online
+    encoder on the query view only; the others on both views)."""
+    spec = importlib.util.spec_from_file_location(
+        'speed_tool', osp.join(REPO, 'tools', 'benchmarks', 'speed.py'))
+    speed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(speed)
+    online_views = dict(mocov2=1, byol=2, simsiam=2, barlowtwins=2)
+    for method, views in online_views.items():
+        out = tmp_path / f'{method}.json'
+        code = speed.main([osp.join(REPO, f'configs/fashion_mnist/{method}_r18w8_fashion_mnist.py'),
+                           '--modes', 'baseline', 'clae', '--iters', '1', '--warmup', '0',
+                           '--batch-size', '4', '--image-size', '8', '--memory-iters', '0',
+                           '--device', 'cpu', '--out', str(out)])
+        assert code == 0, method
+        result = json.loads(out.read_text())
+        counts = {mode: (result['modes'][mode]['forwards_per_iter'],
+                         result['modes'][mode]['backwards_per_iter'],
+                         result['modes'][mode]['parameter_backwards_per_iter'])
+                  for mode in ('baseline', 'clae')}
+        assert counts == {'baseline': (views, views, 1), 'clae': (views + 2, views + 2, 1)}, method
+        assert result['flop_ratio_clae_vs_baseline'] > 1 and result['ratio_clae_vs_baseline'] > 0

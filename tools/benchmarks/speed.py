@@ -59,13 +59,14 @@ import time
 
 import torch
 from mmengine.config import Config, DictAction
-from mmengine.logging import MMLogger
+from mmengine.logging import MessageHub, MMLogger
 from mmengine.optim import build_optim_wrapper
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
 from clae_mm.engine.optimizers import mixed_precision_optim_wrapper
 from clae_mm.engine.optimizers.mixed_precision import describe_mixed_precision
+from clae_mm.models.selfsup.adversarial_training import AdversarialTrainingMixin
 from clae_mm.registry import HOOKS, MODELS
 from clae_mm.utils import CLAEError, keep_freed_memory_in_heap, register_all_modules
 from clae_mm.utils.cfg_options import load_config as read_config
@@ -74,12 +75,17 @@ from clae_mm.utils.errors import exit_code
 from clae_mm.utils.training_settings import training_image_size
 
 MODES = ('baseline', 'clae', 'reference')
+# The training length published to the models that read it (a CosineEMA's
+# momentum schedule); it changes no step's cost.
+PROGRESS_MAX_ITERS = 10**6
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Time CLAE training iterations against the '
                                      'baseline (eps=0) and the authors\' schedule')
-    parser.add_argument('config', help='a CLAE training config (configs/clae/...)')
+    parser.add_argument('config', help='a CLAE training config (configs/clae/... or '
+                        'configs/fashion_mnist/..., Plain/UEL/SimCLR or the zoo\'s MoCo v2, BYOL, '
+                        'SimSiam, Barlow Twins)')
     parser.add_argument('--iters', type=int, default=20, help='timed iterations per mode')
     parser.add_argument('--warmup', type=int, default=3, help='untimed rounds first')
     parser.add_argument('--batch-size', type=int, help='images per iteration '
@@ -133,8 +139,11 @@ def parse_args(argv=None):
 # Configuration
 def load_config(args) -> Config:
     cfg = merge_cfg_options(read_config(args.config), args.cfg_options)
-    if cfg.get('model', {}).get('type') != 'CLAE':
-        raise CLAEError(f'{args.config} does not build a CLAE model: benchmark a configs/clae/ config')
+    model_class = MODELS.get(cfg.get('model', {}).get('type'))
+    if not (isinstance(model_class, type) and issubclass(model_class, AdversarialTrainingMixin)):
+        raise CLAEError(f'{args.config} does not build a CLAE model (CLAE, or a CLAE variant of '
+                        'the self-supervised zoo: CLAEMoCo, CLAEBYOL, CLAESimSiam, '
+                        'CLAEBarlowTwins): benchmark a configs/clae/ config')
     if 'adversarial' not in cfg.get('default_hooks', {}):
         raise CLAEError(f'{args.config} has no default_hooks.adversarial '
                         '(ContrastiveAdversarialHook): benchmark a configs/clae/ config')
@@ -242,6 +251,10 @@ class ModeRunner:
         """One training step; returns its total loss (detached, on the device)."""
         model = self.model
         model.adversary = self.hook.adversary_at(self.iteration) if self.hook else None
+        # The training progress the runner publishes: BYOL's CosineEMA reads it.
+        message_hub = MessageHub.get_current_instance()
+        message_hub.update_info('iter', self.iteration)
+        message_hub.update_info('max_iters', PROGRESS_MAX_ITERS)
         with self.optim_wrapper.optim_context(model):
             data = model.data_preprocessor(self.batch, True)
             inputs = data['inputs']
