@@ -9,6 +9,8 @@ import json
 import os.path as osp
 import sys
 
+from clae_mm.utils.errors import CLAEError, exit_code
+
 
 def knn_history(work_dir: str) -> dict:
     """{step: top1} from every run (resumed ones too) under WORK_DIR; later runs win."""
@@ -27,10 +29,13 @@ def main(argv=None) -> int:
     parser.add_argument('--pixels', help='knn_eval.py JSON of --feature pixels '
                         '(default: WORK_DIR/knn_raw_pixels.json)')
     args = parser.parse_args(argv)
+    return exit_code(lambda: summarise(args))
+
+
+def summarise(args) -> None:
     history = knn_history(args.work_dir)
     if not history:
-        print(f'error: no kNN scores under {args.work_dir}/*/vis_data/scalars.json', file=sys.stderr)
-        return 2
+        raise CLAEError(f'no kNN scores under {args.work_dir}/*/vis_data/scalars.json')
     pixels_file = args.pixels or osp.join(args.work_dir, 'knn_raw_pixels.json')
     pixels = None
     if osp.isfile(pixels_file):
@@ -54,7 +59,6 @@ def main(argv=None) -> int:
     else:
         print(f'raw pixels: not available, no {pixels_file}; make it with '
               'tools/benchmarks/knn_eval.py --feature pixels --out FILE')
-    return 0
 
 
 if __name__ == '__main__':

@@ -50,6 +50,7 @@ import sys
 from collections import defaultdict
 
 from clae_mm.evaluation.result_file import load_results
+from clae_mm.utils.errors import CLAEError, exit_code
 
 CLASSIFIERS = {'knn_eval': 'kNN', 'linear_eval': 'LR'}
 METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR', 'mocov2': 'MoCo v2',
@@ -430,32 +431,31 @@ def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = Fal
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    return exit_code(lambda: print_table(args))
+
+
+def print_table(args) -> None:
     missing = [path for path in args.work_dirs if not osp.exists(path)]
     if missing:
-        print(f'error: {", ".join(missing)} not found; pass work dirs holding knn_eval / '
-              'linear_eval JSON results', file=sys.stderr)
-        return 2
+        raise CLAEError(f'{", ".join(missing)} not found; pass work dirs holding knn_eval / '
+                        'linear_eval JSON results')
     results = load_results(args.work_dirs)
     if not results:
-        print(f'error: no knn_eval / linear_eval result under {" ".join(args.work_dirs)}; run '
-              'tools/benchmarks/knn_eval.py or linear_eval.py first', file=sys.stderr)
-        return 2
+        raise CLAEError(f'no knn_eval / linear_eval result under {" ".join(args.work_dirs)}; run '
+                        'tools/benchmarks/knn_eval.py or linear_eval.py first')
     if args.method:
         results = [result for result in results if result.get('method') in args.method]
         if not results:
-            print(f'error: no result of {", ".join(args.method)} under '
-                  f'{" ".join(args.work_dirs)}', file=sys.stderr)
-            return 2
+            raise CLAEError(f'no result of {", ".join(args.method)} under '
+                            f'{" ".join(args.work_dirs)}')
     by_config = args.rows == 'config'
     if not by_config:
         _warn_merged_configs(results)
     cells = collect(results, args.score, args.metric, by_config)
     if not cells:
-        print(f'error: no result has a {SCORES[args.score]!r} score', file=sys.stderr)
-        return 2
+        raise CLAEError(f'no result has a {SCORES[args.score]!r} score')
     times = collect_run_times(results, by_config)
     print(render(cells, args.format, args.score, args.metric, by_config, times))
-    return 0
 
 
 if __name__ == '__main__':
