@@ -1,5 +1,8 @@
 # CIFAR10 for plain pre-training: two views per image with the authors' plain augmentation
-# (ContrastiveAugment), normalised on the model side (the authors' CIFAR mean/std).
+# (ContrastiveAugment), normalised on the model side (the authors' CIFAR mean/std). The loaders
+# and the evaluation loops (the test split scored against the training split) are
+# frozen_feature_evaluation.py's.
+_base_ = './frozen_feature_evaluation.py'
 dataset_type = 'CIFAR10'
 data_root = 'data/cifar10'
 data_preprocessor = dict(type='SelfSupDataPreprocessor', to_rgb=False,
@@ -14,33 +17,17 @@ test_pipeline = [dict(type='PackInputs')]
 train_dataloader = dict(
     batch_size=128,
     num_workers=4,
-    persistent_workers=True,
-    drop_last=True,  # as the authors: every batch has B images
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
-
-# Evaluation on clean images (no augmentation): the test split is scored (val_dataloader,
-# test_dataloader) against the training split, the kNN bank and the probe's training set (the
-# bank of the loops). runner.val() scores the kNN every train_cfg.val_interval epochs; runner.test()
-# and tools/test.py add the linear probe.
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=256,
     num_workers=2,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline))
-val_cfg = dict(
-    type='FrozenFeatureValLoop',
-    bank=dict(batch_size=256, num_workers=2,
-              dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                           pipeline=test_pipeline)))
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
+val_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split
+test_dataloader = val_dataloader
+test_cfg = val_cfg
 # kNN (the authors' Plain/UEL main.py): the 128-d normalised embedding, k 200, sigma the 0.1
 # training temperature.
 knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.1)
 val_evaluator = knn_metric
-test_dataloader = val_dataloader
-test_cfg = dict(val_cfg, type='FrozenFeatureTestLoop')
 # + the linear probe (the authors' eval.py) on the embedding: Adam 3e-4, batch 128, 1000 epochs
 # on the cached features.
 test_evaluator = [

@@ -7,8 +7,10 @@
 # leave a grey image unchanged) and RandomGrayscale is the identity. Both are kept as the
 # authors' pipeline has them (docs/experiments.md).
 # Evaluation resizes the whole image to 16x16: the full train set is the kNN bank and the
-# probe's training set, the test set is scored (the authors' protocol); the evaluators are the
-# authors' SimCLR protocol (Plain and UEL leaves set theirs, as they set data_preprocessor.method).
+# probe's training set, the test set is scored (the authors' protocol; the loaders and loops are
+# frozen_feature_evaluation.py's); the evaluators are the authors' SimCLR protocol (Plain and UEL
+# leaves set theirs, as they set data_preprocessor.method).
+_base_ = './frozen_feature_evaluation.py'
 dataset_type = 'FashionMNIST'
 data_root = '/usr/share/datasets/fashion-mnist'
 data_preprocessor = dict(
@@ -18,28 +20,17 @@ train_dataloader = dict(
     batch_size=128,
     num_workers=0,  # the images are in memory; the views are made in batch
     persistent_workers=False,
-    drop_last=True,  # as the authors: every batch has B images
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                 pipeline=[dict(type='PackInputs')]))
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=[dict(type='PackInputs')]))
 test_pipeline = [dict(type='ToRGB'), dict(type='Resize', scale=(16, 16)), dict(type='PackInputs')]
 val_dataloader = dict(
-    batch_size=256,
     num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline))
-val_cfg = dict(
-    type='FrozenFeatureValLoop',
-    bank=dict(batch_size=256, num_workers=0,
-              dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                           pipeline=test_pipeline)))
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
+val_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split
+test_dataloader = val_dataloader
+test_cfg = val_cfg
 # kNN on the normalised projection output, sigma the 0.5 training temperature.
 knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.5)
 val_evaluator = knn_metric
-test_dataloader = val_dataloader
-test_cfg = dict(val_cfg, type='FrozenFeatureTestLoop')
 # + the linear probe on the pooled backbone output: Adam 3e-4, batch 256, 1000 epochs.
 test_evaluator = [
     knn_metric,

@@ -1,5 +1,8 @@
 # FashionMNIST for simclr pre-training: two views per image with the authors' simclr augmentation
 # (ContrastiveAugment), normalised on the model side (mean/std 0.5); 28x28 grey images become 32x32 RGB.
+# The loaders and the evaluation loops (the test split scored against the training split) are
+# frozen_feature_evaluation.py's.
+_base_ = './frozen_feature_evaluation.py'
 dataset_type = 'FashionMNIST'
 data_root = '/usr/share/datasets/fashion-mnist'
 data_preprocessor = dict(type='SelfSupDataPreprocessor', to_rgb=False,
@@ -15,33 +18,17 @@ test_pipeline = [dict(type='ToRGB'), dict(type='Resize', scale=(32, 32)), dict(t
 train_dataloader = dict(
     batch_size=256,
     num_workers=4,
-    persistent_workers=True,
-    drop_last=True,  # as the authors: every batch has B images
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
-
-# Evaluation on clean images (no augmentation): the test split is scored (val_dataloader,
-# test_dataloader) against the training split, the kNN bank and the probe's training set (the
-# bank of the loops). runner.val() scores the kNN every train_cfg.val_interval epochs; runner.test()
-# and tools/test.py add the linear probe.
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=256,
     num_workers=4,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline))
-val_cfg = dict(
-    type='FrozenFeatureValLoop',
-    bank=dict(batch_size=256, num_workers=4,
-              dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                           pipeline=test_pipeline)))
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
+val_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split
+test_dataloader = val_dataloader
+test_cfg = val_cfg
 # kNN (the authors' SimCLR/eval_knn.py): the normalised projection output, k 200, sigma the
 # 0.5 training temperature.
 knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.5)
 val_evaluator = knn_metric
-test_dataloader = val_dataloader
-test_cfg = dict(val_cfg, type='FrozenFeatureTestLoop')
 # + the linear probe (the authors' SimCLR/eval_lr.py) on the 512-d backbone output: Adam 3e-4,
 # batch 256, 1000 epochs on the cached features.
 test_evaluator = [

@@ -1,6 +1,8 @@
 # tinyImageNet for Plain/UEL pre-training as the authors' {Plain,UEL}/main_imagenet.py: two
 # views per image, RandomResizedCrop to 224x224 (scale 0.2-1) of the 64x64 images with the plain
-# augmentation, normalised on the model side with the ImageNet mean/std, batch 128.
+# augmentation, normalised on the model side with the ImageNet mean/std, batch 128. The loaders
+# and the evaluation loops are frozen_feature_evaluation.py's, the scored split is 'val'.
+_base_ = './frozen_feature_evaluation.py'
 dataset_type = 'TinyImageNet'
 data_root = 'data/tiny-imagenet-200'
 data_preprocessor = dict(type='SelfSupDataPreprocessor', to_rgb=False,
@@ -21,33 +23,22 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=128,
     num_workers=4,
-    persistent_workers=True,
-    drop_last=True,  # as the authors: every batch has B images
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
-
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
 # Evaluation on clean images (no augmentation): the val split (10,000 labelled images; the
 # paper's test set) is scored (val_dataloader, test_dataloader) against the training split, the
-# kNN bank and the probe's training set (the bank of the loops). runner.val() scores the kNN
-# every train_cfg.val_interval epochs; runner.test() and tools/test.py add the linear probe.
+# kNN bank and the probe's training set (the bank of the loops).
 val_dataloader = dict(
-    batch_size=256,
     num_workers=4,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, split='val', pipeline=test_pipeline))
-val_cfg = dict(
-    type='FrozenFeatureValLoop',
-    bank=dict(batch_size=256, num_workers=4,
-              dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                           pipeline=test_pipeline)))
+val_cfg = dict(bank=dict(  # the same clean images, from the training split
+    num_workers=4,
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline)))
+test_dataloader = val_dataloader
+test_cfg = val_cfg
 # kNN (the authors' Plain/UEL main.py): the 128-d normalised embedding, k 200, sigma the 0.1
 # training temperature.
 knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.1)
 val_evaluator = knn_metric
-test_dataloader = val_dataloader
-test_cfg = dict(val_cfg, type='FrozenFeatureTestLoop')
 # + the linear probe (the authors' eval_imagenet.py on tinyImageNet) on the embedding: Adam 3e-4,
 # batch 128, 200 epochs on the cached features.
 test_evaluator = [

@@ -2,53 +2,22 @@
 # TransformsSimCLR_imagenet (RandomResizedCrop to 224x224 of the 64x64 images, scale 0.08-1, and
 # the simclr augmentation), normalised on the model side with the ImageNet mean/std, batch 128
 # (SimCLR/run_tinyImagenet.sh).
-dataset_type = 'TinyImageNet'
-data_root = 'data/tiny-imagenet-200'
-data_preprocessor = dict(type='SelfSupDataPreprocessor', to_rgb=False,
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])  # (0.485, 0.456, 0.406) / (0.229, 0.224, 0.225) x 255
+# The normalisation, batch, workers and the evaluation (the val split scored against the training
+# split) are tinyimagenet_plain.py's; its evaluation view is also the authors' eval_lr.py:
+# Resize((224, 224)) (PIL bilinear), no augmentation.
+_base_ = './tinyimagenet_plain.py'
 train_pipeline = [
     dict(type='LoadRGBImageFromFile'),
     dict(type='MultiView', num_views=2,
          transforms=[[dict(type='ContrastiveAugment', method='simclr', size=224)]]),
     dict(type='PackInputs'),
 ]
-# The authors' eval_lr.py: Resize((224, 224)) (PIL bilinear), no augmentation.
-test_pipeline = [
-    dict(type='LoadRGBImageFromFile'),
-    dict(type='Resize', scale=(224, 224), backend='pillow', interpolation='bilinear'),
-    dict(type='PackInputs'),
-]
 
-train_dataloader = dict(
-    batch_size=128,
-    num_workers=4,
-    persistent_workers=True,
-    drop_last=True,  # as the authors: every batch has B images
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
-
-# Evaluation on clean images (no augmentation): the val split (10,000 labelled images; the
-# paper's test set) is scored (val_dataloader, test_dataloader) against the training split, the
-# kNN bank and the probe's training set (the bank of the loops). runner.val() scores the kNN
-# every train_cfg.val_interval epochs; runner.test() and tools/test.py add the linear probe.
-val_dataloader = dict(
-    batch_size=256,
-    num_workers=4,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, split='val', pipeline=test_pipeline))
-val_cfg = dict(
-    type='FrozenFeatureValLoop',
-    bank=dict(batch_size=256, num_workers=4,
-              dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                           pipeline=test_pipeline)))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 # kNN (the authors' SimCLR/eval_knn.py): the normalised projection output, k 200, sigma the
 # 0.5 training temperature.
 knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.5)
 val_evaluator = knn_metric
-test_dataloader = val_dataloader
-test_cfg = dict(val_cfg, type='FrozenFeatureTestLoop')
 # + the linear probe (the authors' SimCLR/eval_lr.py) on the 512-d backbone output: Adam 3e-4,
 # batch 256, 200 epochs on the cached features (the authors' eval_lr.py on tinyImageNet).
 test_evaluator = [
