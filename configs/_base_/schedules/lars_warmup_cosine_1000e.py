@@ -22,3 +22,6 @@ param_scheduler = [
          convert_to_iter_based=True),
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1000)
+# The batch the rate is set for (solo-learn's CIFAR recipes: 256): tools/train.py --auto-scale-lr
+# scales it linearly to the batch actually run.
+auto_scale_lr = dict(base_batch_size=256)
