@@ -10,7 +10,7 @@ import os.path as osp
 from typing import List, Tuple
 
 from clae_mm.engine.hooks.knn_eval_hook import HISTORY_FILE, HISTORY_KEY
-from clae_mm.evaluation.epoch_selection import best_entry
+from clae_mm.evaluation.epoch_selection import KNN_TIES, best_entry
 from clae_mm.utils.errors import CLAEError
 from clae_mm.utils.safe_load import safe_load_checkpoint
 
@@ -57,7 +57,7 @@ def best_knn_epoch(history: list) -> dict:
         raise CLAEError('the run has no kNN score of a trained epoch: train with the kNN '
                         'validation (val_cfg, train_cfg.val_interval) and default_hooks.knn '
                         '(KNNEvalHook) on, by epoch')
-    return best_entry(trained, lambda entry: entry['knn/top1'])
+    return best_entry(trained, lambda entry: entry['knn/top1'], KNN_TIES)
 
 
 def best_knn_checkpoint(work_dir: str) -> dict:

@@ -24,7 +24,7 @@ import time
 
 from mmengine.dist import get_dist_info
 
-from clae_mm.evaluation.epoch_selection import best_entry
+from clae_mm.evaluation.epoch_selection import KNN_TIES, best_entry
 from clae_mm.evaluation.evaluation_settings import evaluation_settings, protocol_metric
 from clae_mm.evaluation.metrics import KNNAccuracy
 from clae_mm.evaluation.result_file import describe_run
@@ -100,10 +100,10 @@ def run(args):
     last = evaluated[-1]
     best = None
     if len(epochs) > 1:
-        best = dict(best_entry(epochs, lambda e: e['top1']),
+        best = dict(best_entry(epochs, lambda e: e['top1'], KNN_TIES),
                     selected_on='test set (as the authors report)')
     with_val = [e for e in epochs if e.get('val_top1') is not None]
-    val_selected = dict(best_entry(with_val, lambda e: e['val_top1']),
+    val_selected = dict(best_entry(with_val, lambda e: e['val_top1'], KNN_TIES),
                         selected_on='validation split of the train set') if with_val else None
     result = dict(result_type='knn_eval', config=osp.abspath(args.config),
                   checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),

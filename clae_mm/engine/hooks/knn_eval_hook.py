@@ -5,7 +5,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmengine.runner import IterBasedTrainLoop
 
-from clae_mm.evaluation.epoch_selection import best_entry
+from clae_mm.evaluation.epoch_selection import KNN_TIES, best_entry
 from clae_mm.evaluation.metrics import KNNAccuracy
 from clae_mm.registry import HOOKS
 from clae_mm.utils.atomic_io import atomic_write_text
@@ -85,7 +85,7 @@ class KNNEvalHook(Hook):
         if is_main_process():
             atomic_write_text(osp.join(runner.work_dir, HISTORY_FILE),
                               json.dumps(self.history, indent=1) + '\n')
-        best = best_entry(self.history, lambda e: e['knn/top1'])
+        best = best_entry(self.history, lambda e: e['knn/top1'], KNN_TIES)
         unit = 'epoch' if by_epoch else 'iter'
         runner.logger.info(
             f"kNN ({metric.stage}, k={metric.k}, sigma={metric.sigma}) {unit} {step}: "

@@ -3,7 +3,7 @@ from typing import Optional
 
 import torch
 
-from clae_mm.evaluation.epoch_selection import best_entry
+from clae_mm.evaluation.epoch_selection import PROBE_TIES, best_entry
 from clae_mm.evaluation.linear_probe import evaluate_linear_probe, train_linear_probe
 from clae_mm.evaluation.validation_split import carve_validation_split, validation_size
 from clae_mm.registry import METRICS
@@ -13,13 +13,13 @@ from .frozen_feature_metric import FrozenFeatureMetric
 def select_epochs(history: list) -> dict:
     """The probe's last evaluated epoch, its best epoch on the test set and,
     when a validation split exists, the epoch with the best validation top-1
-    with its test scores (honest selection); ties go to the later epoch
-    (:func:`~clae_mm.evaluation.epoch_selection.best_entry`)."""
+    with its test scores (honest selection); of equal scores the earlier
+    epoch, as the authors' probes (:mod:`~clae_mm.evaluation.epoch_selection`)."""
     selected = dict(last_epoch=history[-1],
-                    best_over_epochs=best_entry(history, lambda entry: entry['test']['top1']),
+                    best_over_epochs=best_entry(history, lambda entry: entry['test']['top1'], PROBE_TIES),
                     val_selected=None)
     if history[-1].get('val') is not None:
-        selected['val_selected'] = best_entry(history, lambda entry: entry['val']['top1'])
+        selected['val_selected'] = best_entry(history, lambda entry: entry['val']['top1'], PROBE_TIES)
     return selected
 
 
