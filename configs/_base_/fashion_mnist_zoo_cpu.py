@@ -11,11 +11,10 @@
 #     refuses from two bases: the leaf states them from this file's values,
 #         train_cfg = dict(max_epochs={{_base_.epochs}})
 #         param_scheduler = {{_base_.compressed_param_scheduler}}
-#   - scored once after training (tools/benchmarks/knn_eval.py, linear_eval.py: test_*), not
-#     during it: kNN (k=200, sigma 0.1) and the probe on the backbone output, as the CIFAR
-#     configs (configs/clae/{mocov2,byol,simsiam,barlowtwins}_r18_cifar10.py); the benchmark
-#     trains the probe for 100 epochs instead of 1000 (run_seeds.sh PROBE_ARGS).
-_base_ = ['./datasets/fashion_mnist_cpu.py', './default_runtime.py']
+#   - scored once after training (configs/_base_/fashion_mnist_benchmark_cpu.py): kNN (k=200,
+#     sigma 0.1) and the probe on the backbone output, as the CIFAR configs
+#     (configs/clae/{mocov2,byol,simsiam,barlowtwins}_r18_cifar10.py); the benchmark trains the probe for 100 epochs instead of 1000 (run_seeds.sh PROBE_ARGS).
+_base_ = './fashion_mnist_benchmark_cpu.py'
 width = 8
 epochs = 2
 iters = epochs * (60000 // 256)
@@ -27,15 +26,8 @@ compressed_param_scheduler = [
 ]
 data_preprocessor = dict(method='simclr')
 train_dataloader = dict(batch_size=256)
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=1, max_keep_ckpts=1))
-val_dataloader = None
-val_cfg = None
-val_evaluator = None
 test_evaluator = [
     dict(type='KNNAccuracy', stage='backbone', k=200, sigma=0.1),
     dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
          weight_decay=0.0),
 ]
-randomness = dict(seed=0)

@@ -15,9 +15,8 @@
 # The eps-0 twin: plain_r18w8_fashion_mnist_eps0.py.
 _base_ = [
     '../_base_/models/plain_r18_cifar.py',
-    '../_base_/datasets/fashion_mnist_cpu.py',
+    '../_base_/fashion_mnist_benchmark_cpu.py',
     '../_base_/schedules/sgd_301e.py',
-    '../_base_/default_runtime.py',
 ]
 width = 8
 epochs = 2
@@ -33,17 +32,9 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=False, milestones=[round(iters * 160 / 301)], gamma=0.5),
     dict(type='MultiStepLR', by_epoch=False, milestones=[round(iters * 200 / 301)], gamma=0.2),
 ]
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=1, max_keep_ckpts=1))
-# Scored once after training (tools/benchmarks/knn_eval.py, linear_eval.py: test_*), not during it.
-val_dataloader = None
-val_cfg = None
-val_evaluator = None
 # The authors' Plain/UEL protocol: kNN (sigma 0.1) and the probe (batch 128) on the embedding.
 test_evaluator = [
     dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.1),
     dict(type='LinearProbeAccuracy', stage='embedding', epochs=1000, batch_size=128, lr=3e-4,
          weight_decay=0.0),
 ]
-randomness = dict(seed=0)

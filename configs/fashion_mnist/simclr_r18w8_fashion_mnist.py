@@ -12,9 +12,8 @@
 # The eps-0 twin: simclr_r18w8_fashion_mnist_eps0.py.
 _base_ = [
     '../_base_/models/simclr_r18_cifar.py',
-    '../_base_/datasets/fashion_mnist_cpu.py',
+    '../_base_/fashion_mnist_benchmark_cpu.py',
     '../_base_/schedules/adam_100e.py',
-    '../_base_/default_runtime.py',
 ]
 width = 8
 model = dict(
@@ -23,11 +22,3 @@ model = dict(
 data_preprocessor = dict(method='simclr')
 train_dataloader = dict(batch_size=256)
 train_cfg = dict(max_epochs=2)
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=1, max_keep_ckpts=1))
-# Scored once after training (tools/benchmarks/knn_eval.py, linear_eval.py: test_*), not during it.
-val_dataloader = None
-val_cfg = None
-val_evaluator = None
-randomness = dict(seed=0)
