@@ -13,7 +13,8 @@
 #         param_scheduler = {{_base_.compressed_param_scheduler}}
 #   - scored once after training (configs/_base_/fashion_mnist_benchmark_cpu.py): kNN (k=200,
 #     sigma 0.1) and the probe on the backbone output, as the CIFAR configs
-#     (configs/clae/{mocov2,byol,simsiam,barlowtwins}_r18_cifar10.py); the benchmark trains the probe for 100 epochs instead of 1000 (run_seeds.sh PROBE_ARGS).
+#     (configs/clae/{mocov2,byol,simsiam,barlowtwins}_r18_cifar10.py); the benchmark trains the
+#     probe for 100 epochs instead of 1000 (run_seeds.sh PROBE_ARGS).
 _base_ = './fashion_mnist_benchmark_cpu.py'
 width = 8
 epochs = 2
