@@ -47,8 +47,8 @@ def test_fashion_mnist_config_trains_two_iterations(config, train_tool, fashion_
     assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
 
 
-def test_the_online_eval_config_scores_through_its_hooks(train_tool, fashion_mnist_root,  # noqa: F811
-                                                         tmp_path, capsys):
+def test_the_online_eval_config_scores_through_its_hooks(
+        train_tool, fashion_mnist_root, tmp_path, capsys):  # noqa: F811
     """OnlineLinearProbeHook logs the online probe each epoch, LinearEvalHook
     the test evaluation (kNN and the linear probe) once training ends."""
     work_dir = str(tmp_path / 'online_eval')
@@ -60,7 +60,8 @@ def test_the_online_eval_config_scores_through_its_hooks(train_tool, fashion_mni
     assert code == 0, capsys.readouterr().err[-4000:]
     (scalars,) = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
     with open(scalars) as f:
-        assert {'online_linear/top1', 'online_linear/train_top1'} <= set().union(*map(json.loads, f))
+        logged = set().union(*map(json.loads, f))
+    assert {'online_linear/top1', 'online_linear/train_top1'} <= logged
     (test_log,) = glob.glob(osp.join(work_dir, '*', '*.json'))  # LoggerHook's test-mode record
     with open(test_log) as f:
         assert {'knn/top1', 'linear/top1', 'linear/best_top1'} <= set(json.load(f))

@@ -16,10 +16,10 @@ def select_epochs(history: list) -> dict:
     with its test scores (honest selection); of equal scores the earlier
     epoch, as the authors' probes (:mod:`~clae_mm.evaluation.epoch_selection`)."""
     selected = dict(last_epoch=history[-1],
-                    best_over_epochs=best_entry(history, lambda entry: entry['test']['top1'], PROBE_TIES),
+                    best_over_epochs=best_entry(history, lambda e: e['test']['top1'], PROBE_TIES),
                     val_selected=None)
     if history[-1].get('val') is not None:
-        selected['val_selected'] = best_entry(history, lambda entry: entry['val']['top1'], PROBE_TIES)
+        selected['val_selected'] = best_entry(history, lambda e: e['val']['top1'], PROBE_TIES)
     return selected
 
 
