@@ -76,7 +76,10 @@ def test_eps0_reduces_exactly_to_the_baseline_config(cifar10_root, tmp_path):
 def test_dist_train_runs_two_cpu_processes(cifar10_root, tmp_path):
     import subprocess
     import sys
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable, PORT='29613')
+    # One thread a process: two ranks spinning OpenMP threads against each other's gloo
+    # collectives on 2 cores (and against a parallel test) slow a step by orders of magnitude.
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable, PORT='29613',
+               OMP_NUM_THREADS='1')
     proc = subprocess.run(
         ['bash', osp.join(REPO, 'tools/dist_train.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
          '2', '--work-dir', str(tmp_path), '--data-root', cifar10_root, '--cfg-options', *TINY_ENCODER,
