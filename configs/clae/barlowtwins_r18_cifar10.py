@@ -4,7 +4,9 @@
 # epochs; model sizes in the model base. The views: the CLAE authors' SimCLR augmentation (as Table
 # 1's SimCLR rows; solo-learn's is asymmetric, with solarisation), so every method of configs/clae/
 # sees the same views.
-# No result has been measured for this config yet (configs/clae/README.md).
+# No CIFAR accuracy has been measured for this config (configs/clae/README.md); its CPU step
+# ratio to the baseline is in docs/benchmarks.md, its Fashion-MNIST twin's results in
+# configs/fashion_mnist/README.md.
 # The eps-0 baseline: barlowtwins_r18_cifar10_eps0.py.
 _base_ = [
     '../_base_/models/barlowtwins_r18_cifar.py',

@@ -3,7 +3,9 @@
 # 0.3, momentum 0.9, weight decay 1e-4, 10 warm-up epochs then cosine, 1000 epochs; model sizes in
 # the model base. The views: the CLAE authors' SimCLR augmentation (as Table 1's SimCLR rows;
 # solo-learn's uses a milder colour jitter), so every method of configs/clae/ sees the same views.
-# No result has been measured for this config yet (configs/clae/README.md).
+# No CIFAR accuracy has been measured for this config (configs/clae/README.md); its CPU step
+# ratio to the baseline is in docs/benchmarks.md, its Fashion-MNIST twin's results in
+# configs/fashion_mnist/README.md.
 # The eps-0 baseline: mocov2_r18_cifar10_eps0.py.
 _base_ = [
     '../_base_/models/mocov2_r18_cifar.py',
