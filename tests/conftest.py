@@ -1,8 +1,12 @@
 """Shared fixtures: tiny datasets and one short training run reused by many tests."""
+import atexit
+import gc
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -20,19 +24,70 @@ TINY_LOADER = ['train_dataloader.batch_size=8', 'train_dataloader.num_workers=0'
                'default_hooks.logger.interval=1']
 
 
+def tool_env(**extra: str) -> dict:
+    """The environment of a tool run: on the CPU, one thread (tiny models gain nothing from
+    more, and OpenMP threads that spin against other processes on 2 cores slowed steps from
+    0.1 s to 10 s), the checkout on the import path."""
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHONPATH=REPO, OMP_NUM_THREADS='1',
+               MKL_NUM_THREADS='1')
+    env.update(extra)
+    return env
+
+
+_TOOL_PYTHON = []
+
+
+def tool_python() -> str:
+    """An executable to use as ``python`` for the tools: ``tool_python() SCRIPT ARGS`` runs
+    SCRIPT in a fork of a server that has imported torch, mmengine, mmpretrain and clae_mm
+    (tests/tool_server.py), not in a new interpreter that imports them again; anything it
+    cannot reproduce runs the real interpreter. One server per test process, started at the
+    first call; ``CLAE_TOOL_SERVER=0`` turns it off (every run then starts an interpreter)."""
+    if os.environ.get('CLAE_TOOL_SERVER') == '0':
+        return sys.executable
+    if not _TOOL_PYTHON:
+        folder = tempfile.mkdtemp(prefix='clae_tools_')
+        socket_path = osp.join(folder, 'socket')
+        log = open(osp.join(folder, 'server.log'), 'w')
+        server = subprocess.Popen([sys.executable, '-m', 'tests.tool_server', socket_path],
+                                  cwd=REPO, env=tool_env(), stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=log, text=True)
+        if server.stdout.readline().strip() != 'ready':
+            server.kill()
+            raise RuntimeError(f'the tool server did not start; see {log.name}')
+
+        def stop():
+            server.kill()
+            server.wait()
+            shutil.rmtree(folder, ignore_errors=True)
+        atexit.register(stop)
+        wrapper = osp.join(folder, 'python')
+        with open(wrapper, 'w') as f:
+            f.write(f'#!/bin/sh\nexec "{sys.executable}" -S -E "{REPO}/tests/tool_client.py" '
+                    f'"{sys.executable}" "{socket_path}" "$0" "$@"\n')
+        os.chmod(wrapper, 0o755)
+        _TOOL_PYTHON.append(wrapper)
+    return _TOOL_PYTHON[0]
+
+
 def run_tool(script: str, *args: str, check: bool = True, timeout: int = 600,
              env: dict = None) -> subprocess.CompletedProcess:
-    """Run ``python tools/<script> args`` from the repository root on the CPU."""
-    # One thread: tiny models gain nothing from more, and OpenMP threads that
-    # spin against other processes on 2 cores slowed steps from 0.1 s to 10 s.
-    full_env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHONPATH=REPO, OMP_NUM_THREADS='1')
-    full_env.update(env or {})
-    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools', script), *args], cwd=REPO,
+    """Run ``python tools/<script> args`` from the repository root on the CPU
+    (through the tool server: ``tool_python``)."""
+    full_env = tool_env(**(env or {}))
+    proc = subprocess.run([tool_python(), osp.join(REPO, 'tools', script), *args], cwd=REPO,
                           capture_output=True, text=True, timeout=timeout, env=full_env)
     if check and proc.returncode != 0:
         raise AssertionError(f'{script} {" ".join(args)} exited {proc.returncode}\n'
                              f'--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}')
     return proc
+
+
+def pytest_collection_finish(session):
+    """mmengine's datasets call gc.collect() when they serialize, six times in a tiny training
+    run: with torch, mmpretrain and the test modules in the heap each took 0.5 s. Frozen once
+    collected, these objects are not walked again (tests/tool_server.py does the same)."""
+    gc.freeze()
 
 
 @pytest.fixture(scope='session')

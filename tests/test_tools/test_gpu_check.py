@@ -1,14 +1,13 @@
 """tools/benchmarks/gpu_check.sh end to end on the CPU, in the tiny setting
 docs/benchmarks.md names, so that it works the first time a GPU runs it."""
 import json
-import os
 import os.path as osp
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
 
 sys.path.insert(0, osp.join(REPO, 'tools', 'benchmarks'))
 import gpu_check  # noqa: E402
@@ -21,7 +20,8 @@ TINY_RUN = ['--device', 'cpu', '--threads', '1', '--batch-size', '8', '--iters',
 @pytest.fixture(scope='module')
 def check(tmp_path_factory):
     out = tmp_path_factory.mktemp('gpu_check')
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1')
+    # the tool and its train.py run through the tool server (PYTHON: the .venv by default)
+    env = tool_env(PYTHON=tool_python())
     proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.sh'), str(out),
                            *TINY_RUN, '--cfg-options', *TINY_ENCODER],
                           capture_output=True, text=True, timeout=300, env=env, cwd=str(out))

@@ -6,19 +6,20 @@ import os
 import os.path as osp
 import subprocess
 
-from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, tool_env, tool_python
 
 
 def test_best_knn_probe_checkpoint(tmp_path, cifar10_root):
     work_root = str(tmp_path / 'runs')
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1', DATA_ROOT=cifar10_root,
-               WORK_ROOT=work_root, PROBE_CHECKPOINT='best-knn',
-               # checkpoints every 2 epochs, only 1 kept: best-knn overrides both
-               CFG_OPTIONS=' '.join(TINY_ENCODER + TINY_LOADER + [
-                   'train_cfg.max_epochs=3', 'default_hooks.checkpoint.interval=2',
-                   'default_hooks.checkpoint.max_keep_ckpts=1']),
-               PROBE_ARGS='--epochs 2 --num-workers 0 --no-progress')
-    env.pop('PYTHON', None)  # the project's .venv/bin/python by default
+    env = tool_env(DATA_ROOT=cifar10_root, WORK_ROOT=work_root, PROBE_CHECKPOINT='best-knn',
+                   # checkpoints every 2 epochs, only 1 kept: best-knn overrides both
+                   CFG_OPTIONS=' '.join(TINY_ENCODER + TINY_LOADER + [
+                       'train_cfg.max_epochs=3', 'default_hooks.checkpoint.interval=2',
+                       'default_hooks.checkpoint.max_keep_ckpts=1']),
+                   PROBE_ARGS='--epochs 2 --num-workers 0 --no-progress',
+                   # its interpreters through the tool server (the .venv default of PYTHON:
+                   # test_readme_commands)
+                   PYTHON=tool_python())
     proc = subprocess.run(['bash', osp.join(REPO, 'tools/benchmarks/run_seeds.sh'),
                            osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'), '1'],
                           cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900)

@@ -7,7 +7,8 @@
 # The parts share a 450 s budget (--budget-s) and each has its own limit (see
 # gpu_check.py); `timeout` stops the whole run at 480 s whatever happens, and the
 # JSON and the summary are rewritten after every part, so a stopped run keeps
-# what it measured. Uses the checkout's .venv when there is one; nothing is downloaded.
+# what it measured. Uses the checkout's .venv when there is one (PYTHON overrides it); nothing
+# is downloaded.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if [[ $# -gt 0 && "$1" != -* ]]; then
@@ -20,7 +21,7 @@ if [[ -z "$out" ]]; then
     echo "usage: bash tools/benchmarks/gpu_check.sh OUT_DIR [gpu_check.py options] (or set \$OUT)" >&2
     exit 2
 fi
-python="$repo/.venv/bin/python"
+python="${PYTHON:-$repo/.venv/bin/python}"
 [[ -x "$python" ]] || python="$(command -v python3 || command -v python)"
 mkdir -p "$out"
 limit="${GPU_CHECK_TIMEOUT_S:-480}"

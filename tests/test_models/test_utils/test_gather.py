@@ -21,6 +21,7 @@ def full_batch():
 
 
 def worker(rank, world_size, port, out_dir):
+    torch.set_num_threads(1)
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     z1, z2 = full_batch()
@@ -36,7 +37,9 @@ def test_gathered_loss_gives_every_rank_its_full_batch_gradient(tmp_path):
     """Every rank computes the global-batch loss; all_gather's backward sums
     the gradients of all ranks, so after DDP's average (division by the world
     size) each sample's gradient is the one it gets in one big batch."""
-    mp.spawn(worker, args=(2, free_port(), str(tmp_path)), nprocs=2, join=True)
+    # forked ranks: spawned ones would each import torch again
+    mp.start_processes(worker, args=(2, free_port(), str(tmp_path)), nprocs=2, join=True,
+                       start_method='fork')
     z1, z2 = full_batch()
     z1.requires_grad_(), z2.requires_grad_()
     reference = nt_xent_loss(z1, z2, 0.5)
