@@ -11,7 +11,7 @@
 # and the queue / 8 too: 4096 keys (32768 on CIFAR). At this width the 256 x 32768 logits of
 # a batch cost about 4 backbone forwards, and a CLAE run took 11-17 min on 2 shared cores; 4096
 # keys (16 batches, 7% of the training set, as 32768 is 66% of CIFAR's) fit the budget.
-# Measured (kNN and the probe, baseline vs CLAE; the seeds run so far): configs/fashion_mnist/README.md.
+# Measured (kNN and the probe, baseline vs CLAE, seeds 0-2): configs/fashion_mnist/README.md.
 # The eps-0 twin: mocov2_r18w8_fashion_mnist_eps0.py.
 _base_ = [
     '../_base_/models/mocov2_r18_cifar.py',

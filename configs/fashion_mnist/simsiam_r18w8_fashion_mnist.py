@@ -8,7 +8,7 @@
 # Scaled down as configs/_base_/fashion_mnist_zoo_cpu.py says (width 8, 16x16, 2 epochs with the
 # schedule compressed, kNN and the probe on the backbone output); hidden layers / 8 here:
 #    projector 64-256-2048 and predictor 2048-64-2048 (hidden 2048 and 512 on CIFAR)
-# Measured (kNN and the probe, baseline vs CLAE; the seeds run so far): configs/fashion_mnist/README.md.
+# Measured (kNN and the probe, baseline vs CLAE, seeds 0-2): configs/fashion_mnist/README.md.
 # The eps-0 twin: simsiam_r18w8_fashion_mnist_eps0.py.
 _base_ = [
     '../_base_/models/simsiam_r18_cifar.py',
