@@ -11,6 +11,7 @@ import tempfile
 import pytest
 
 from tests.data_utils import make_cifar
+from tests.memo_config_format import memoize_config_formatting
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -86,7 +87,9 @@ def run_tool(script: str, *args: str, check: bool = True, timeout: int = 600,
 def pytest_collection_finish(session):
     """mmengine's datasets call gc.collect() when they serialize, six times in a tiny training
     run: with torch, mmpretrain and the test modules in the heap each took 0.5 s. Frozen once
-    collected, these objects are not walked again (tests/tool_server.py does the same)."""
+    collected, these objects are not walked again. And each run formats its config once, not
+    five times (tests/memo_config_format.py). tests/tool_server.py does the same."""
+    memoize_config_formatting()
     gc.freeze()
 
 

@@ -1,7 +1,8 @@
-"""``python SCRIPT ARGS`` through tests/tool_server.py (see there); anything else, or a refused
-request, runs the real interpreter. Started as ``REAL_PYTHON -S -E tool_client.py REAL_PYTHON
-SOCKET WRAPPER ARGS...`` by the executable wrapper that tests/conftest.py writes (``tool_python``):
-standard library only, so that it starts in milliseconds."""
+"""``python [-u] SCRIPT ARGS`` and ``python [-u] -m MODULE ARGS`` through tests/tool_server.py
+(see there); anything else, or a refused request, runs the real interpreter. Started as
+``REAL_PYTHON -S -E tool_client.py REAL_PYTHON SOCKET WRAPPER ARGS...`` by the executable
+wrapper that tests/conftest.py writes (``tool_python``): standard library only, so that it
+starts in milliseconds."""
 import json
 import os
 import signal
@@ -30,7 +31,17 @@ def recv_status(conn: socket.socket):
 
 def main() -> None:
     python, path, wrapper, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-    if not args or args[0].startswith('-') or not args[0].endswith('.py'):
+    argv, module, unbuffered = list(args), None, False
+    while argv and argv[0].startswith('-'):  # -u and -m MODULE; any other option: a real one
+        if argv[0] == '-u':
+            unbuffered = True
+            argv.pop(0)
+        elif argv[0] == '-m' and len(argv) > 1:
+            module, argv = argv[1], argv[2:]
+            break
+        else:
+            real_interpreter(python, args)
+    if module is None and (not argv or not argv[0].endswith('.py')):
         real_interpreter(python, args)
     for fd in (0, 1, 2):  # a closed standard fd cannot be passed: what a real start would see
         try:
@@ -43,8 +54,8 @@ def main() -> None:
     except OSError:
         conn.close()
         real_interpreter(python, args)
-    payload = json.dumps(dict(argv=args, cwd=os.getcwd(), env=dict(os.environ),
-                              executable=wrapper)).encode()
+    payload = json.dumps(dict(argv=argv, module=module, unbuffered=unbuffered, cwd=os.getcwd(),
+                              env=dict(os.environ), executable=wrapper)).encode()
     socket.send_fds(conn, [struct.pack('!Q', len(payload))], [0, 1, 2])
     conn.sendall(payload)
     reply = recv_status(conn)

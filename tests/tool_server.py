@@ -9,13 +9,14 @@ executable that tests pass where they would pass ``python``) forwards signals to
 and exits as it does (its exit code, or the signal that ended it).
 
 What the fork cannot reproduce, the client leaves to a real interpreter: interpreter options
-(``-c``, ``-m``, ``-W`` ...), and an environment that differs from the server's in a variable
+other than ``-u`` and ``-m MODULE`` (``-c``, ``-W`` ...), and an environment that differs from the server's in a variable
 read at start-up (threads, allocator, CUDA, import path, warnings). Tests of start-up itself
 (import warnings, the allocator, launcher death) run real interpreters.
 
     python -m tests.tool_server SOCKET      # prints "ready" once it listens
 """
 import gc
+import io
 import json
 import os
 import os.path as osp
@@ -29,20 +30,25 @@ import sys
 # in one of these runs in a real interpreter instead (tests/tool_client.py).
 STARTUP_ENV = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'CUDA_VISIBLE_DEVICES', 'PYTHONPATH',
                'PYTHONWARNINGS', 'PYTHONHASHSEED', 'PYTHONDONTWRITEBYTECODE', 'LD_PRELOAD',
-               'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_ARENA_MAX')
+               'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_ARENA_MAX',
+               'LANG', 'LC_ALL', 'LC_CTYPE', 'PYTHONIOENCODING', 'PYTHONUTF8')
 STARTUP_PREFIXES = ('TORCH', 'PYTORCH', 'MKL_', 'KMP_', 'GOMP_')
-# ... except these, which torch reads at each call (torch.load, torch.hub)
+# ... except these, which torch reads when it is called (torch.load, torch.hub, and what torchrun
+# gives its workers for torch.distributed)
 READ_PER_CALL = ('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', 'TORCH_FORCE_WEIGHTS_ONLY_LOAD', 'TORCH_HOME')
+READ_PER_CALL_PREFIXES = ('TORCHELASTIC_', 'TORCH_NCCL_')
 STATUS = struct.Struct('!ii')  # (tool pid, 0) once forked, then (wait status, 1) at its end
 
 
-def startup_env(env: dict) -> dict:
-    """The part of ``env`` that a forked copy of the server cannot take on. A PYTHONPATH
-    entry given twice counts once, as in ``sys.path`` (site removes duplicates)."""
-    startup = {k: v for k, v in env.items() if k not in READ_PER_CALL and (
-        k in STARTUP_ENV or k.startswith(STARTUP_PREFIXES))}
+def startup_env(env: dict, cwd: str) -> dict:
+    """The part of ``env`` that a forked copy of the server cannot take on. PYTHONPATH counts
+    as the entries ``sys.path`` gets from it: absolute, normalised, each once (site)."""
+    startup = {k: v for k, v in env.items()
+               if k not in READ_PER_CALL and not k.startswith(READ_PER_CALL_PREFIXES)
+               and (k in STARTUP_ENV or k.startswith(STARTUP_PREFIXES))}
     if 'PYTHONPATH' in startup:
-        startup['PYTHONPATH'] = list(dict.fromkeys(p for p in startup['PYTHONPATH'].split(':') if p))
+        startup['PYTHONPATH'] = list(dict.fromkeys(
+            osp.normpath(osp.join(cwd, p)) for p in startup['PYTHONPATH'].split(':') if p))
     return startup
 
 
@@ -60,7 +66,8 @@ def recv_request(conn: socket.socket):
 
 
 def become_the_tool(fds, request) -> None:
-    """In the forked child: take on the client's process state, run the script, exit."""
+    """In the forked child: take on the client's process state, run the script (or the module,
+    as ``-m``), exit."""
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
@@ -71,30 +78,56 @@ def become_the_tool(fds, request) -> None:
     os.chdir(request['cwd'])
     os.environ.clear()
     os.environ.update(request['env'])
-    unbuffered = bool(os.environ.get('PYTHONUNBUFFERED'))
-    sys.stdin = open(0, 'r', closefd=False)
-    sys.stdout = open(1, 'w', buffering=1 if unbuffered else -1, closefd=False)
-    sys.stderr = open(2, 'w', buffering=1, closefd=False, errors='backslashreplace')
+    unbuffered = request['unbuffered'] or bool(os.environ.get('PYTHONUNBUFFERED'))
+    sys.stdin, sys.stdout, sys.stderr = (standard_stream(fd, unbuffered, like)
+                                         for fd, like in enumerate(STREAMS))
     reseed()
-    script = request['argv'][0]
     sys.argv = list(request['argv'])
     sys.executable = request['executable']  # a tool's own `sys.executable SCRIPT` comes back here
-    sys.path[0] = osp.dirname(osp.abspath(script))
+    module = request['module']
+    import runpy
+    if module:
+        import importlib.util
+        first_file = importlib.util.find_spec(module).origin
+        sys.path[0] = os.getcwd()
+    else:
+        first_file = sys.argv[0]
+        sys.path[0] = osp.dirname(osp.abspath(first_file))
     code = 0
     try:
-        import runpy
-        runpy.run_path(script, run_name='__main__')
+        if module:
+            runpy.run_module(module, run_name='__main__', alter_sys=True)
+        else:
+            runpy.run_path(first_file, run_name='__main__')
     except SystemExit as exc:
         code = exit_code_of(exc)
     except BaseException as exc:  # noqa: B902 - what the interpreter does with it
         import traceback
         tb = exc.__traceback__  # from the script's first frame, as the interpreter prints it
-        while tb is not None and tb.tb_frame.f_code.co_filename != script:
+        while tb is not None and tb.tb_frame.f_code.co_filename != first_file:
             tb = tb.tb_next
         traceback.print_exception(type(exc), exc, tb or exc.__traceback__)
         code = 1
     code = finalize(code)
     os._exit(code)
+
+
+SERVER_CWD = os.getcwd()
+STREAMS = (sys.stdin, sys.stdout, sys.stderr)  # the server's: their encodings and error handlers
+
+
+def standard_stream(fd: int, unbuffered: bool, like):
+    """sys.stdin/stdout/stderr over ``fd`` as the interpreter makes them: -u (or
+    PYTHONUNBUFFERED) writes through; else stdout is block-buffered off a terminal and stderr
+    line-buffered."""
+    raw = io.FileIO(fd, 'r' if fd == 0 else 'w', closefd=False)
+    if fd == 0:
+        return io.TextIOWrapper(io.BufferedReader(raw), encoding=like.encoding, errors=like.errors)
+    if unbuffered:
+        return io.TextIOWrapper(raw, encoding=like.encoding, errors=like.errors,
+                                write_through=True)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=like.encoding, errors=like.errors,
+                            line_buffering=fd == 2 or raw.isatty())
 
 
 def reseed() -> None:
@@ -138,7 +171,7 @@ def handle(conn: socket.socket) -> None:
     """In a forked handler: fork the tool, report its pid, then its end. A client that goes
     away (killed by a test's timeout) takes the tool with it."""
     fds, request = recv_request(conn)
-    theirs, ours = startup_env(request['env']), startup_env(os.environ)
+    theirs, ours = startup_env(request['env'], request['cwd']), startup_env(os.environ, SERVER_CWD)
     if theirs != ours:
         differ = sorted(k for k in set(theirs) | set(ours) if theirs.get(k) != ours.get(k))
         print(f'refused {request["argv"][0]}: {", ".join(differ)} differ', file=sys.stderr,
@@ -178,8 +211,11 @@ def preload() -> None:
         import clae_mm.evaluation  # noqa: F401
         import clae_mm.models  # noqa: F401
         import mmengine.runner  # noqa: F401
+    # each run formats its config once, not five times (tests/memo_config_format.py); and
     # mmengine's datasets call gc.collect() when they serialize (six times in a tiny training
     # run): the imported modules' objects, frozen, are not walked again in each run
+    from tests.memo_config_format import memoize_config_formatting
+    memoize_config_formatting()
     gc.freeze()
 
 

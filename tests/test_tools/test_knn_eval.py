@@ -3,11 +3,10 @@ import json
 import os
 import os.path as osp
 import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
 from tests.data_utils import make_cifar
 
 
@@ -104,15 +103,14 @@ def test_two_processes_score_exactly_as_one(knn_tool, simclr_run, tmp_path):
     indexes the gathered bank, must match too."""
     run = dict(simclr_run, data_root=make_cifar(str(tmp_path / 'odd'), num_per_file=9))
     assert knn_eval(knn_tool, run, tmp_path / 'one.json', '--val-fraction', '0.2') == 0
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHONPATH=REPO, OMP_NUM_THREADS='1')
-    proc = subprocess.run(
-        [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
+    proc = subprocess.run(  # torchrun and its ranks through the tool server
+        [tool_python(), '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
          osp.join(REPO, 'tools/benchmarks/knn_eval.py'), run['config'], run['checkpoint'],
          '--data-root', run['data_root'], '--cfg-options', *TINY_ENCODER,
          '--work-dir', str(tmp_path / 'eval'),
          '--out', str(tmp_path / 'two.json'), '--num-workers', '0', '--no-progress',
          '--val-fraction', '0.2', '--launcher', 'pytorch'],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-4000:]
     with open(tmp_path / 'one.json') as f:
         one = json.load(f)

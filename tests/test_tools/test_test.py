@@ -4,9 +4,8 @@ import json
 import os
 import os.path as osp
 import subprocess
-import sys
 
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
 from tests.test_tools.test_knn_eval import training_history
 from tests.test_tools.test_scores_match_previous_tools import load_tool
 
@@ -48,8 +47,7 @@ def test_checkpoint_of_another_architecture_is_a_one_line_error(simclr_run, tmp_
 
 
 def test_dist_test_sh_scores_with_two_processes_as_with_one(simclr_run, tmp_path):
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable, PORT='29617',
-               OMP_NUM_THREADS='1')
+    env = tool_env(PYTHON=tool_python(), PORT='29617')  # torchrun and its ranks: tool server
     proc = subprocess.run(
         ['bash', osp.join(REPO, 'tools/dist_test.sh'), simclr_run['config'],
          simclr_run['checkpoint'], '2', '--work-dir', str(tmp_path / 'work'), '--data-root',

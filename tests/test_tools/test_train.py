@@ -7,7 +7,7 @@ import shutil
 import pytest
 import torch
 
-from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, run_tool
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, run_tool, tool_env, tool_python
 
 
 def scalars(work_dir: str) -> list:
@@ -75,11 +75,9 @@ def test_eps0_reduces_exactly_to_the_baseline_config(cifar10_root, tmp_path):
 
 def test_dist_train_runs_two_cpu_processes(cifar10_root, tmp_path):
     import subprocess
-    import sys
     # One thread a process: two ranks spinning OpenMP threads against each other's gloo
     # collectives on 2 cores (and against a parallel test) slow a step by orders of magnitude.
-    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable, PORT='29613',
-               OMP_NUM_THREADS='1')
+    env = tool_env(PYTHON=tool_python(), PORT='29613')  # torchrun and its ranks: tool server
     proc = subprocess.run(
         ['bash', osp.join(REPO, 'tools/dist_train.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
          '2', '--work-dir', str(tmp_path), '--data-root', cifar10_root, '--cfg-options', *TINY_ENCODER,
