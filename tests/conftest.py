@@ -21,7 +21,9 @@ TINY_ENCODER = [
     'model.backbone.base_channels=8', 'model.backbone.stem_channels=8',
     'model.neck.in_channels=64', 'model.neck.hid_channels=64',
 ]
+# No loader workers: forking the test process for 8 images costs more than loading them.
 TINY_LOADER = ['train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
+               'val_dataloader.num_workers=0', 'val_cfg.bank.num_workers=0',
                'default_hooks.logger.interval=1']
 
 

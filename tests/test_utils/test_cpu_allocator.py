@@ -25,9 +25,13 @@ def has_mallinfo2() -> bool:
 # (the heap's free space before the allocation varies, so its growth is not
 # the measure).
 SCRIPT = """
-import ctypes, sys, torch
-sys.path.insert(0, {repo!r})
-from clae_mm.utils.cpu_allocator import keep_freed_memory_in_heap
+import ctypes, importlib.util, sys, torch
+# the module alone: the package's imports (mmengine, mmpretrain) would triple the start-up
+spec = importlib.util.spec_from_file_location('cpu_allocator',
+                                              {repo!r} + '/clae_mm/utils/cpu_allocator.py')
+cpu_allocator = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cpu_allocator)
+keep_freed_memory_in_heap = cpu_allocator.keep_freed_memory_in_heap
 
 class MallInfo2(ctypes.Structure):
     _fields_ = [(n, ctypes.c_size_t) for n in ('arena', 'ordblks', 'smblks', 'hblks', 'hblkhd',
