@@ -9,9 +9,11 @@ executable that tests pass where they would pass ``python``) forwards signals to
 and exits as it does (its exit code, or the signal that ended it).
 
 What the fork cannot reproduce, the client leaves to a real interpreter: interpreter options
-other than ``-u`` and ``-m MODULE`` (``-c``, ``-W`` ...), and an environment that differs from the server's in a variable
-read at start-up (threads, allocator, CUDA, import path, warnings). Tests of start-up itself
-(import warnings, the allocator, launcher death) run real interpreters.
+other than ``-u`` and ``-m MODULE`` (``-c``, ``-W`` ...), and an environment that differs from
+the server's in a variable read at start-up (threads, allocator, CUDA, import path, warnings,
+locale). Tests of start-up itself (import warnings, the allocator, launcher death) run real
+interpreters. The forked tool's parent is the server's handler, not the client: a test that
+reads the process tree runs real interpreters too.
 
     python -m tests.tool_server SOCKET      # prints "ready" once it listens
 """
@@ -53,7 +55,8 @@ def startup_env(env: dict, cwd: str) -> dict:
 
 
 def recv_request(conn: socket.socket):
-    """The client's three standard fds and its JSON request (argv, cwd, env)."""
+    """The client's three standard fds and its JSON request (argv, module, unbuffered, cwd,
+    env, executable)."""
     header, fds, _, _ = socket.recv_fds(conn, 8, 3)
     size, = struct.unpack('!Q', header)
     payload = b''
