@@ -36,9 +36,14 @@ class BreakInputsAt(Hook):
             k: v.detach().clone() for k, v in runner.model.state_dict().items()}
 
 
+# These runs are about the training steps: no kNN validation after each epoch.
+NO_VALIDATION = ('default_hooks.knn=None', 'val_cfg=None', 'val_dataloader=None',
+                 'val_evaluator=None')
+
+
 def build_runner(train_tool, work_dir, data_root, *options):
     args = train_tool.parse_args(
-        train_args(work_dir, data_root, 'train_cfg.max_epochs=2', *options))
+        train_args(work_dir, data_root, 'train_cfg.max_epochs=2', *NO_VALIDATION, *options))
     register_all_modules()
     return Runner.from_cfg(train_tool.merge_args(Config.fromfile(args.config), args))
 
@@ -240,7 +245,7 @@ def first_epochs(tmp_path_factory, cifar10_root):
     for name, config in (('constant', CONFIG), ('stepped', str(stepped))):
         work_dir = str(root / name)
         assert tool.main(train_args(work_dir, cifar10_root, 'train_cfg.max_epochs=1',
-                                    config=config)) == 0
+                                    *NO_VALIDATION, config=config)) == 0
         runs[name] = dict(config=config, checkpoint=osp.join(work_dir, 'epoch_1.pth'))
     return runs
 
@@ -256,7 +261,7 @@ def test_resume_with_reset_lr_trains_at_the_new_rate(train_tool, tmp_path, cifar
     run = first_epochs[schedule]
     args = train_tool.parse_args(train_args(
         str(tmp_path), cifar10_root, 'train_cfg.max_epochs=2', 'optim_wrapper.optimizer.lr=1e-4',
-        config=run['config'], flags=['--resume', run['checkpoint']] + (['--reset-lr'] * reset)))
+        *NO_VALIDATION, config=run['config'], flags=['--resume', run['checkpoint']] + (['--reset-lr'] * reset)))
     register_all_modules()
     runner = Runner.from_cfg(train_tool.merge_args(Config.fromfile(args.config), args))
     runner.train()
