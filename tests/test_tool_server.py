@@ -11,6 +11,9 @@ import pytest
 
 from tests.conftest import tool_env, tool_python
 
+served = pytest.mark.skipif(os.environ.get('CLAE_TOOL_SERVER') == '0',
+                            reason='the server is off (CLAE_TOOL_SERVER=0)')
+
 SCRIPT = '''
 import os, random, sys
 print('argv', sys.argv[1:], 'cwd', os.getcwd(), 'path0', sys.path[0])
@@ -38,7 +41,7 @@ def without_random(stdout):
     return [line for line in stdout.splitlines() if not line.startswith(('random', 'preloaded'))]
 
 
-@pytest.mark.skipif(os.environ.get('CLAE_TOOL_SERVER') == '0', reason='the server is off')
+@served
 def test_a_script_runs_as_in_a_new_interpreter(script, tmp_path):
     env = tool_env(CLAE_PROBE='x y')
     served = run(tool_python(), script, '3', 'a b', env=env, cwd=tmp_path)
@@ -53,7 +56,7 @@ def test_a_script_runs_as_in_a_new_interpreter(script, tmp_path):
     assert len(draws) == 2
 
 
-@pytest.mark.skipif(os.environ.get('CLAE_TOOL_SERVER') == '0', reason='the server is off')
+@served
 def test_an_uncaught_exception_prints_the_scripts_traceback(tmp_path):
     script = tmp_path / 'boom.py'
     script.write_text('def f():\n    raise ValueError("boom")\nf()\n')
@@ -62,7 +65,7 @@ def test_an_uncaught_exception_prints_the_scripts_traceback(tmp_path):
     assert served.stderr == real.stderr
 
 
-@pytest.mark.skipif(os.environ.get('CLAE_TOOL_SERVER') == '0', reason='the server is off')
+@served
 def test_signals_reach_the_script_and_end_the_client_alike(tmp_path):
     script = tmp_path / 'wait.py'
     script.write_text('import sys, time\nprint("up", flush=True)\ntime.sleep(60)\n')

@@ -11,9 +11,6 @@ import torch
 from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER
 
 CONFIG = osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py')
-# torch's OpenMP threads spin against each other on 2 shared cores: one thread
-# runs these tiny models tens of times faster.
-SINGLE_THREAD_ENV = dict(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
 _run_ids = itertools.count()
 
 

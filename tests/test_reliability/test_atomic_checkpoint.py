@@ -8,7 +8,7 @@ import signal
 import torch
 
 from tests.conftest import run_tool
-from .conftest import CONFIG, SINGLE_THREAD_ENV, train_args
+from .conftest import CONFIG, train_args
 
 KILLING_CONFIG = f'''_base_ = [{CONFIG!r}]
 custom_imports = dict(imports=['tests.test_reliability.killed_mid_write'],
@@ -22,7 +22,7 @@ def test_kill_during_checkpoint_write_then_resume(tmp_path, cifar10_root, train_
     config = tmp_path / 'killed_at_second_checkpoint.py'
     config.write_text(KILLING_CONFIG)
     proc = run_tool('train.py', *train_args(work_dir, cifar10_root, *OPTIONS, config=str(config)),
-                    check=False, env=SINGLE_THREAD_ENV)
+                    check=False)
     assert proc.returncode == -signal.SIGKILL, proc.stderr[-3000:]
 
     # Killed half-way through epoch 2's checkpoint: the half-written bytes are

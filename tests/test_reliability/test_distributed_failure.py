@@ -10,8 +10,8 @@ import sys
 import time
 
 from clae_mm.utils import safe_load_checkpoint
-from tests.conftest import REPO, TINY_ENCODER
-from .conftest import CONFIG, SINGLE_THREAD_ENV
+from tests.conftest import REPO, SINGLE_THREAD_ENV, TINY_ENCODER
+from .conftest import CONFIG
 
 STARTUP_LIMIT_S = 240  # two interpreters importing torch on 2 shared cores
 EXIT_LIMIT_S = 60      # torchrun notices within a second; SIGKILL after its 30 s grace

@@ -261,7 +261,8 @@ def test_resume_with_reset_lr_trains_at_the_new_rate(train_tool, tmp_path, cifar
     run = first_epochs[schedule]
     args = train_tool.parse_args(train_args(
         str(tmp_path), cifar10_root, 'train_cfg.max_epochs=2', 'optim_wrapper.optimizer.lr=1e-4',
-        *NO_VALIDATION, config=run['config'], flags=['--resume', run['checkpoint']] + (['--reset-lr'] * reset)))
+        *NO_VALIDATION, config=run['config'],
+        flags=['--resume', run['checkpoint']] + (['--reset-lr'] * reset)))
     register_all_modules()
     runner = Runner.from_cfg(train_tool.merge_args(Config.fromfile(args.config), args))
     runner.train()

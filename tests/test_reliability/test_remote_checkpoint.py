@@ -17,7 +17,7 @@ from clae_mm.utils import remote_checkpoint
 from clae_mm.utils.remote_checkpoint import CheckpointDownloadError
 from clae_mm.utils.safe_load import UnsafeCheckpointError, load_from_local_weights_only
 from tests.conftest import run_tool
-from .conftest import SINGLE_THREAD_ENV, train_args
+from .conftest import train_args
 from .test_safe_load import crafted_checkpoint
 
 OURS = {'clae_mm.utils.safe_load', 'clae_mm.utils.remote_checkpoint'}
@@ -221,7 +221,7 @@ def test_train_resume_url_refuses_the_payload(served, tmp_path, cifar10_root):
     marker = evil(folder, tmp_path)
     proc = run_tool('train.py', *train_args(str(tmp_path / 'work'), cifar10_root,
                                             flags=['--resume', f'{url}/evil.pth']),
-                    check=False, env=dict(SINGLE_THREAD_ENV, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1',
+                    check=False, env=dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1',
                                           TORCH_HOME=str(tmp_path / 'torch_home')))
     assert proc.returncode == 2, proc.stderr[-3000:]
     error_lines = [line for line in proc.stderr.splitlines() if line.startswith('error:')]

@@ -15,7 +15,7 @@ from clae_mm.utils import CLAEError
 from clae_mm.utils.safe_load import (UnsafeCheckpointError, load_from_local_weights_only,
                                      safe_load_checkpoint)
 from tests.conftest import REPO, run_tool
-from .conftest import SINGLE_THREAD_ENV, train_args
+from .conftest import train_args
 
 
 class CreateMarker:
@@ -60,7 +60,7 @@ def test_resume_refuses_the_payload(tmp_path, cifar10_root):
     path = crafted_checkpoint(str(tmp_path / 'evil.pth'), str(marker))
     proc = run_tool('train.py', *train_args(str(tmp_path / 'work'), cifar10_root,
                                             flags=['--resume', path]),
-                    check=False, env=dict(SINGLE_THREAD_ENV, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1'))
+                    check=False, env=dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1'))
     assert proc.returncode == 2, proc.stderr[-3000:]
     error_lines = [line for line in proc.stderr.splitlines() if line.startswith('error:')]
     assert len(error_lines) == 1
