@@ -9,6 +9,8 @@ default_hooks = dict(
     # checkpoint, last_checkpoint only names complete ones (docs/reliability.md).
     checkpoint=dict(type='AtomicCheckpointHook', interval=10, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # Several processes: one set of BN statistics, so the validation scores the saved model.
+    sync_bn_statistics=dict(type='SyncBNStatisticsHook'),
     # Checkpoints hold plain data only, so they load with weights_only=True.
     plain_checkpoint_state=dict(type='PlainCheckpointStateHook'),
     # A resumed run continues the random streams (augmentations, attack starts).

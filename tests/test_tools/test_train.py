@@ -73,20 +73,55 @@ def test_eps0_reduces_exactly_to_the_baseline_config(cifar10_root, tmp_path):
     assert all('loss_adv' not in r for r in scalars(str(tmp_path / 'eps0')))
 
 
-def test_dist_train_runs_two_cpu_processes(cifar10_root, tmp_path):
+def test_dist_train_validates_the_model_it_saves(tmp_path):
+    """tools/dist_train.sh with two CPU processes (gloo): each rank's BNs see only its data
+    shard, so without SyncBNStatisticsHook the in-training kNN scores two models and neither
+    is the checkpoint. With it the epoch's kNN equals, to the last digit, tools/test.py and
+    tools/dist_test.sh on the checkpoint saved at that epoch."""
     import subprocess
+
+    from tests.test_tools.test_knn_eval import training_history
+    from tests.test_tools.test_scores_match_previous_tools import load_tool
+    from tests.data_utils import make_cifar
+    cifar10_root = make_cifar(str(tmp_path / 'cifar10'), num_per_file=16)
+    work_dir = str(tmp_path / 'train')
     # One thread a process: two ranks spinning OpenMP threads against each other's gloo
     # collectives on 2 cores (and against a parallel test) slow a step by orders of magnitude.
-    env = tool_env(PYTHON=tool_python(), PORT='29613')  # torchrun and its ranks: tool server
+    # k=1: the nearest neighbour moves with the smallest change of the features (k=200 over
+    # a bank of 40 votes too smoothly to tell two models apart).
+    options = [*TINY_ENCODER, 'val_dataloader.num_workers=0', 'val_cfg.bank.num_workers=0',
+               'val_evaluator.k=1', 'randomness.seed=0']
     proc = subprocess.run(
         ['bash', osp.join(REPO, 'tools/dist_train.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
-         '2', '--work-dir', str(tmp_path), '--data-root', cifar10_root, '--cfg-options', *TINY_ENCODER,
+         '2', '--work-dir', work_dir, '--data-root', cifar10_root, '--cfg-options', *options,
          'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0', 'train_cfg.max_epochs=1'],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        cwd=REPO, env=tool_env(PYTHON=tool_python(), PORT='29613'), capture_output=True, text=True,
+        timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    records = [r for r in scalars(str(tmp_path)) if 'loss' in r]
+    records = [r for r in scalars(work_dir) if 'loss' in r]
     assert records and all('loss_adv' in r for r in records)
-    assert osp.isfile(osp.join(str(tmp_path), 'epoch_1.pth'))
+    validated = training_history(work_dir)[1]
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    knn_only = ['test_evaluator.0.k=1', 'test_evaluator.1.epochs=1', 'test_dataloader.num_workers=0',
+                'test_cfg.bank.num_workers=0']
+    one = tmp_path / 'one.json'
+    assert load_tool('test.py', 'test_tool').main(
+        [osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'), checkpoint, '--work-dir',
+         str(tmp_path / 'test'), '--data-root', cifar10_root, '--out', str(one),
+         '--cfg-options', *TINY_ENCODER, *knn_only]) == 0
+    proc = subprocess.run(
+        ['bash', osp.join(REPO, 'tools/dist_test.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
+         checkpoint, '2', '--work-dir', str(tmp_path / 'dist_test'), '--data-root', cifar10_root,
+         '--out', str(tmp_path / 'two.json'), '--cfg-options', *TINY_ENCODER, *knn_only],
+        cwd=REPO, env=tool_env(PYTHON=tool_python(), PORT='29615'), capture_output=True, text=True,
+        timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    scores = {(validated['knn/top1'], validated['knn/top5'])}
+    for path in (one, tmp_path / 'two.json'):
+        with open(path) as f:
+            metrics = json.load(f)['metrics']
+        scores.add((metrics['knn/top1'], metrics['knn/top5']))
+    assert len(scores) == 1, scores
 
 
 def test_missing_dataset_is_a_one_line_error(tmp_path):
