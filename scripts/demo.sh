@@ -20,14 +20,14 @@ CONFIG=configs/demo/clae_simclr_r18w8_fashion_mnist.py
 WORK_DIR=${WORK_DIR:-work_dirs/demo_clae_simclr_fashion_mnist}
 .venv/bin/python tools/train.py "$CONFIG" --work-dir "$WORK_DIR" "$@"
 .venv/bin/python tools/benchmarks/knn_eval.py "$CONFIG" "$WORK_DIR/epoch_3.pth" --feature pixels \
-    --work-dir "$WORK_DIR/raw_pixels" --out "$WORK_DIR/knn_raw_pixels.json" --no-progress
+    --work-dir "$WORK_DIR/raw_pixels" --out "$WORK_DIR/knn_raw_pixels.json" --overwrite --no-progress
 .venv/bin/python tools/analysis/demo_summary.py "$WORK_DIR"
 # The raw-pixel floor at its own best sigma on the validation split (0.01, docs/experiments.md):
 # the demo's sigma (0.02) is the encoder's best, so this is the stronger floor.
 echo
 .venv/bin/python tools/benchmarks/knn_eval.py "$CONFIG" "$WORK_DIR/epoch_3.pth" --feature pixels \
     --sigma 0.01 --work-dir "$WORK_DIR/raw_pixels_sigma0.01" \
-    --out "$WORK_DIR/knn_raw_pixels_sigma0.01.json" --no-progress 2>&1 | grep '^kNN (pixels'
+    --out "$WORK_DIR/knn_raw_pixels_sigma0.01.json" --overwrite --no-progress 2>&1 | grep '^kNN (pixels'
 # Baseline vs CLAE and their seed-to-seed noise: the committed Fashion-MNIST benchmark's SimCLR
 # rows (the paper's SimCLR settings at CPU size, 3 seeds; docs/experiments.md).
 if [ -d docs/results/fashion_mnist ]; then

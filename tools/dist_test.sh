@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Distributed testing with torchrun: bash tools/dist_test.sh CONFIG CHECKPOINT GPUS [ARGS...]
+# Distributed testing with torchrun: bash tools/dist_test.sh [CONFIG] CHECKPOINT GPUS [ARGS...]
+# Without CONFIG the model, data and evaluation are the ones the checkpoint records.
 # Multi-node: set NNODES, NODE_RANK, MASTER_ADDR and PORT in the environment.
 # On a machine without a GPU the processes run on the CPU with gloo.
 set -euo pipefail
-CONFIG=$1
-CHECKPOINT=$2
-GPUS=$3
+if [[ "${2:-}" =~ ^[0-9]+$ ]]; then  # CHECKPOINT GPUS [ARGS...]
+    PATHS=("$1")
+    GPUS=$2
+    shift 2
+else  # CONFIG CHECKPOINT GPUS [ARGS...]
+    PATHS=("$1" "$2")
+    GPUS=$3
+    shift 3
+fi
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
@@ -25,6 +32,5 @@ exec "$PYTHON" -m torch.distributed.run \
     --nproc_per_node="$GPUS" \
     --master_port="$PORT" \
     "$(dirname "$0")/test.py" \
-    "$CONFIG" \
-    "$CHECKPOINT" \
-    --launcher pytorch "${@:4}"
+    "${PATHS[@]}" \
+    --launcher pytorch "$@"

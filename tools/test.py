@@ -1,7 +1,12 @@
 """Score a checkpoint with the config's test evaluation, as mmpretrain's tools/test.py.
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE]
+    python tools/test.py [CONFIG] CHECKPOINT [--work-dir DIR] [--out FILE]
         [--data-root DIR] [--cfg-options ...] [--launcher pytorch]
+
+The model is rebuilt from the config the checkpoint records (the training's
+``--cfg-options`` included); a CONFIG given takes the data and the evaluation
+from that file, and ``--cfg-options`` go on top (one line says what came from
+where). Logs go to ``work_dirs/<config name>/test`` unless ``--work-dir``.
 
 ``runner.test()`` of mmengine: ``test_cfg`` (``FrozenFeatureTestLoop``: the
 train set is the bank, the test set is scored) and ``test_evaluator`` (the
@@ -21,6 +26,7 @@ from mmengine.dist import get_dist_info
 from clae_mm.evaluation.tool_support import (add_common_arguments, build_runner,
                                              evaluation_config, parse_tool_args)
 from clae_mm.utils import register_all_modules
+from clae_mm.utils.atomic_io import atomic_write_text
 from clae_mm.utils.config_check import registry_errors_as_clae_errors
 from clae_mm.utils.errors import exit_code
 
@@ -33,17 +39,16 @@ def parse_args(argv=None):
 
 
 def score(args) -> None:
-    cfg = evaluation_config(args)
+    cfg = evaluation_config(args, tool='test')
     cfg.load_from = args.checkpoint
     runner = build_runner(cfg)
     with registry_errors_as_clae_errors():
         metrics = runner.test()
     if args.out and get_dist_info()[0] == 0:
-        result = dict(config=osp.abspath(args.config), checkpoint=args.checkpoint,
+        result = dict(config=args.config and osp.abspath(args.config),
+                      config_name=args.config_name, checkpoint=args.checkpoint,
                       metrics={key: float(value) for key, value in metrics.items()})
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=2)
-            f.write('\n')
+        atomic_write_text(args.out, json.dumps(result, indent=2) + '\n')
         print(f'metrics written to {args.out}')
 
 

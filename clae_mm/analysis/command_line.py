@@ -13,10 +13,11 @@ from clae_mm.utils.errors import exit_code
 
 
 def checkpoint_parser(description: str) -> argparse.ArgumentParser:
-    """CONFIG CHECKPOINT --data-root --cfg-options --out-dir --seed --device."""
+    """[CONFIG] CHECKPOINT --data-root --cfg-options --out-dir --seed --device."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config', help='the config the checkpoint was trained with')
-    parser.add_argument('checkpoint', help='an epoch_N.pth file of that run')
+    parser.add_argument('paths', nargs='+', metavar='[CONFIG] CHECKPOINT',
+                        help='CHECKPOINT: an epoch_N.pth file; the model is rebuilt from the '
+                        'config it records. CONFIG (optional): take the data from this file')
     parser.add_argument('--data-root', help='point every dataset of the config at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config, key=value (the same as in training, '
@@ -47,5 +48,9 @@ def run_main(main: Callable[[argparse.Namespace], None], parser: argparse.Argume
     """Parse, register clae_mm's modules, run; a :class:`CLAEError` prints
     ``error: <message>`` and returns 2 instead of a traceback."""
     args = parser.parse_args(argv)
+    if 'paths' in args:
+        if len(args.paths) > 2:
+            parser.error(f'expected [CONFIG] CHECKPOINT, got {len(args.paths)} paths')
+        args.config, args.checkpoint = ([None] + args.paths)[-2:]
     register_all_modules()
     return exit_code(lambda: main(args))

@@ -5,13 +5,14 @@ import os
 import os.path as osp
 from typing import Iterable, List
 
+from clae_mm.utils.atomic_io import atomic_write_text
 from clae_mm.utils.training_settings import (plain_value, recorded_training_settings,
                                              training_method, training_settings)
 
 RESULT_TYPES = ('knn_eval', 'linear_eval')
 
 
-def describe_run(cfg, checkpoint: dict) -> dict:
+def describe_run(cfg, checkpoint: dict, config_name: str = None) -> dict:
     """What was trained and on what it is scored: method, eps (0 when no
     adversary runs), the evaluation dataset (the kNN bank / probe training
     set), the pre-training dataset (they differ for transfer), and the
@@ -32,11 +33,13 @@ def describe_run(cfg, checkpoint: dict) -> dict:
     pretrain_dataset = ((cfg.get('train_dataloader') or {}).get('dataset') or {}).get('type')
     dataset = bank_dataset_type(cfg) or pretrain_dataset
     filename = getattr(cfg, 'filename', None)
+    if config_name is None and filename:
+        config_name = osp.splitext(osp.basename(filename))[0]
     return dict(method=training_method(cfg), eps=eps, dataset=dataset,
                 pretrain_dataset=pretrain_dataset, seed=plain_value(meta.get('seed')),
                 epoch=plain_value(meta.get('epoch')),
                 max_epochs=_trained_epochs(cfg, checkpoint),
-                config_name=osp.splitext(osp.basename(filename))[0] if filename else None,
+                config_name=config_name,
                 training=training_settings(cfg) if recorded is None else recorded,
                 training_source='evaluation config' if recorded is None else 'checkpoint')
 
@@ -64,9 +67,7 @@ def write_result(path: str, result: dict) -> None:
     if result.get('result_type') not in RESULT_TYPES:
         raise ValueError(f'result_type must be one of {RESULT_TYPES}')
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(result, f, indent=2)
-        f.write('\n')
+    atomic_write_text(path, json.dumps(result, indent=2) + '\n')
 
 
 def find_result_files(roots: Iterable[str]) -> List[str]:

@@ -12,7 +12,6 @@ from mmengine.config import Config, DictAction
 from mmengine.dist import get_dist_info
 from mmengine.runner import Runner
 
-from clae_mm.utils.cfg_options import load_config, merge_cfg_options
 from clae_mm.utils.checkpoint import load_checkpoint_strict
 from clae_mm.utils.config_check import registry_errors_as_clae_errors
 from clae_mm.utils.data_root import apply_data_root
@@ -20,6 +19,7 @@ from clae_mm.utils.distributed import (add_launcher_arguments, export_local_rank
                                        setup_cpu_distributed)
 from clae_mm.utils.errors import CLAEError, exit_code
 from clae_mm.utils.model_wrapper import unwrap_model
+from clae_mm.utils.run_config import config_of_run
 
 from .result_file import write_result
 
@@ -42,21 +42,37 @@ def list_checkpoints(path: str) -> List[str]:
     raise CLAEError(f'checkpoint {path} not found; pass a .pth file or a work dir')
 
 
-def default_output(work_dir: str, checkpoint: str, prefix: str) -> str:
-    """``<work dir>/<prefix>_<checkpoint stem>.json``, or
-    ``<work dir>/<prefix>_all_epochs.json`` when every epoch of a run is scored."""
+def default_output(work_dir: str, checkpoint: str, prefix: str, protocol: str = '') -> str:
+    """``<work dir>/<prefix>_<protocol>_<checkpoint stem>.json`` (``all_epochs``
+    for every epoch of a run); a name already taken by an earlier result gets
+    ``_2``, ``_3``, ...: an evaluation never overwrites one."""
     stem = 'all_epochs' if osp.isdir(checkpoint) else osp.splitext(osp.basename(checkpoint))[0]
-    return osp.join(work_dir, f'{prefix}_{stem}.json')
+    base = osp.join(work_dir, '_'.join(part for part in (prefix, protocol, stem) if part))
+    path, number = base + '.json', 1
+    while osp.exists(path):
+        number += 1
+        path = f'{base}_{number}.json'
+    return path
+
+
+def split_name(val_fraction: float, seed: int) -> str:
+    """The split a result was chosen on, for its file name."""
+    return f'val{val_fraction:g}_seed{seed}' if val_fraction else 'test'
 
 
 def add_common_arguments(parser: argparse.ArgumentParser, checkpoint_help: str,
-                         out_help: str = 'JSON result file (default: in the work dir)') -> None:
+                         out_help: str = 'JSON result file (default: in the work dir, named '
+                         'after the protocol; never an earlier result)') -> None:
     """The arguments every evaluation tool takes, with one meaning each."""
-    parser.add_argument('config', help='the config the checkpoint was trained with')
-    parser.add_argument('checkpoint', help=checkpoint_help)
+    parser.add_argument('paths', nargs='+', metavar='[CONFIG] CHECKPOINT',
+                        help=f'CHECKPOINT: {checkpoint_help}; the model is rebuilt from the '
+                        'config the checkpoint records. CONFIG (optional): take the data and '
+                        'the evaluation from this file instead')
     parser.add_argument('--work-dir', help='where the logs (and the JSON result) go (default: '
-                        'work_dirs/<config name>; never the checkpoint\'s folder)')
+                        'work_dirs/<config name>/<tool>; never the checkpoint\'s folder)')
     parser.add_argument('--out', help=out_help)
+    parser.add_argument('--overwrite', action='store_true',
+                        help='let --out replace an existing file (default: refused)')
     parser.add_argument('--data-root', help='point every dataset of the config at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config, key=value')
@@ -74,30 +90,46 @@ def add_extraction_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespace:
+    """Parse; ``[CONFIG] CHECKPOINT`` become ``args.config`` (None when not
+    given) and ``args.checkpoint``."""
     args = parser.parse_args(argv)
+    if len(args.paths) > 2:
+        parser.error(f'expected [CONFIG] CHECKPOINT, got {len(args.paths)} paths: '
+                     f"{' '.join(args.paths)}")
+    args.config, args.checkpoint = ([None] + args.paths)[-2:]
     export_local_rank(args)
     return args
 
 
-def evaluation_config(args, test_evaluator=None) -> Config:
-    """The config of ``args.config`` for scoring checkpoints: ``--cfg-options``,
-    ``--data-root``, the work dir (``--work-dir``, else
-    ``work_dirs/<config name>``) and the launcher applied; ``test_evaluator``
-    replaces the config's when given; the extraction arguments go to
-    ``test_dataloader`` and ``test_cfg.bank``.
+def evaluation_config(args, test_evaluator=None, tool: str = 'test') -> Config:
+    """The config to score ``args.checkpoint`` with: the one the checkpoint
+    records, or ``args.config`` with the recorded model (``config_of_run``),
+    then ``--cfg-options``, ``--data-root``, the work dir (``--work-dir``,
+    else ``work_dirs/<config name>/<tool>``: never the training run's) and
+    the launcher; ``test_evaluator`` replaces the config's when given; the
+    extraction arguments go to ``test_dataloader`` and ``test_cfg.bank``.
+    Sets ``args.config_name`` and prints where each part came from.
 
     Raises:
         CLAEError: the config has no test evaluation (test_dataloader and a
-            ``test_cfg`` with a bank).
+            ``test_cfg`` with a bank), or none is given and none is recorded.
     """
-    cfg = merge_cfg_options(load_config(args.config), args.cfg_options)
+    if args.out and osp.exists(args.out) and not getattr(args, 'overwrite', False):
+        raise CLAEError(f'--out {args.out} exists (an earlier result); pass another path, or '
+                        '--overwrite to replace it')
+    first = list_checkpoints(args.checkpoint)[0] if '://' not in args.checkpoint \
+        else args.checkpoint
+    cfg, args.config_name, note = config_of_run(args.config, first, args.cfg_options,
+                                                checkpoint_name=first)
+    if get_dist_info()[0] == 0:
+        print(note, flush=True)
     if args.data_root:
         apply_data_root(cfg, args.data_root)
+    source = args.config or 'the checkpoint\'s recorded config'
     if not cfg.get('test_dataloader') or not (cfg.get('test_cfg') or {}).get('bank'):
-        raise CLAEError(f'{args.config} defines no test_dataloader / test_cfg with a bank; use a '
+        raise CLAEError(f'{source} defines no test_dataloader / test_cfg with a bank; use a '
                         'config built on configs/_base_/datasets')
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.work_dir = args.work_dir or osp.join('work_dirs', args.config_name or 'evaluation', tool)
     cfg.launcher = args.launcher
     cfg.load_from, cfg.resume = None, False
     if test_evaluator is not None:
@@ -145,15 +177,16 @@ def test_metric(runner: Runner, metric_type: type):
 
 
 def run_and_report(run: Callable, args, prefix: Optional[str],
-                   summary: Callable[[dict], str]) -> int:
+                   summary: Callable[[dict], str],
+                   protocol: Callable[[dict], str] = lambda result: '') -> int:
     """The end of an evaluation tool's ``main``: ``run(args)``, a CLAEError as
     one line on stderr (exit 2, ``exit_code``), and on rank 0 the JSON result
-    (``--out`` or in the work dir) and ``summary(result)`` on stdout. ``run``
-    returns the result and the work dir."""
+    (``--out``, or in the work dir named after ``protocol(result)``) and
+    ``summary(result)`` on stdout. ``run`` returns the result and the work dir."""
     def body():
         result, work_dir = run(args)
         if get_dist_info()[0] == 0:
-            out = args.out or default_output(work_dir, args.checkpoint, prefix)
+            out = args.out or default_output(work_dir, args.checkpoint, prefix, protocol(result))
             write_result(out, result)
             print(f'{summary(result)}\nresult written to {out}')
     return exit_code(body)

@@ -19,9 +19,9 @@ list is set in both places.
 """
 import ast
 import os.path as osp
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Sequence, Union
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from .config_check import ConfigError
 from .literal import literal_value
@@ -90,3 +90,16 @@ def merge_cfg_options(cfg: Config, options: Optional[dict]) -> Config:
         if cfg.get('visualizer') is not None:
             cfg.visualizer.vis_backends = backends
     return cfg
+
+
+def options_dict(cfg_options: Union[None, dict, Sequence[str]]) -> dict:
+    """``--cfg-options`` as a dict: a dict as is, or 'key=value' strings parsed
+    as mmengine's ``DictAction`` parses the command line."""
+    if cfg_options is None:
+        return {}
+    if isinstance(cfg_options, dict):
+        return dict(cfg_options)
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *cfg_options]).cfg_options or {}

@@ -2,7 +2,7 @@
 the tool instead of silently scoring a randomly initialised network."""
 from typing import List, Optional, Sequence, Union
 
-from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 from torch import nn
 
 from .data_root import apply_data_root
@@ -75,26 +75,15 @@ def load_checkpoint_strict(model: nn.Module, path: str, map_location='cpu') -> d
     return checkpoint
 
 
-def _as_options(cfg_options: Union[None, dict, Sequence[str]]) -> dict:
-    """``--cfg-options`` as a dict: a dict as is, or 'key=value' strings parsed
-    as mmengine's ``DictAction`` parses the command line."""
-    if cfg_options is None:
-        return {}
-    if isinstance(cfg_options, dict):
-        return dict(cfg_options)
-    import argparse
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    return parser.parse_args(['--cfg-options', *cfg_options]).cfg_options or {}
-
-
-def build_model_from_checkpoint(config: Union[str, Config],
+def build_model_from_checkpoint(config: Optional[str],
                                 checkpoint: str,
                                 cfg_options: Union[None, dict, Sequence[str]] = None,
                                 data_root: Optional[str] = None,
                                 return_checkpoint: bool = False):
-    """Build the config's model (with its top-level ``data_preprocessor``, as
-    the Runner does) and load ``checkpoint`` strictly.
+    """Build the model ``checkpoint`` was trained with (with its top-level
+    ``data_preprocessor``, as the Runner does) and load it strictly: the
+    config it records, or ``config`` with the recorded model
+    (:func:`clae_mm.utils.run_config.config_of_run`), ``cfg_options`` on top.
 
     Returns:
         ``(model in eval mode on the CPU, cfg)``, and the loaded checkpoint
@@ -102,10 +91,13 @@ def build_model_from_checkpoint(config: Union[str, Config],
         item when ``return_checkpoint``.
     """
     from clae_mm.registry import MODELS
+    from .run_config import config_of_run
     from .setup_env import register_all_modules
     register_all_modules()
-    cfg = Config.fromfile(config) if isinstance(config, str) else config.copy()
-    cfg.merge_from_dict(_as_options(cfg_options))
+    recorded = safe_load_checkpoint(checkpoint)
+    cfg, _, note = config_of_run(config, recorded if isinstance(recorded, dict) else {},
+                                 cfg_options, checkpoint_name=checkpoint)
+    print_log(note, logger='current')
     if data_root:
         apply_data_root(cfg, data_root)
     model_cfg = cfg.model.copy()

@@ -1,6 +1,6 @@
 """Fig. 4: running mean and variance of the clean vs adversarial BNs.
 
-    python tools/analysis/bn_stats.py CONFIG CHECKPOINT [--layers NAME ...]
+    python tools/analysis/bn_stats.py [CONFIG] CHECKPOINT [--layers NAME ...]
         [--num-layers 4] [--channels 16] [--seed 0] [--cfg-options ...] [--out-dir DIR]
 
 For each chosen dual BN layer (module names such as ``backbone.layer2.0.bn1``;
@@ -80,7 +80,7 @@ def run(args) -> None:
     size = save_figure(fig, png)
     write_csv(osp.join(out_dir, 'bn_stats.csv'), rows)
     write_json(osp.join(out_dir, 'bn_stats.json'), dict(
-        figure='Fig. 4', config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
+        figure='Fig. 4', config=args.config and osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
         seed=args.seed, layers=summary,
         all_layers={name: bn_distance(layer) for name, layer in stats.items()},
         png=png, png_size=list(size)))

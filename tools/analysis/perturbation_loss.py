@@ -1,6 +1,6 @@
 """Fig. 3: adversarial vs random perturbations of the same size.
 
-    python tools/analysis/perturbation_loss.py CONFIG CHECKPOINT
+    python tools/analysis/perturbation_loss.py [CONFIG] CHECKPOINT
         [--eps 0 0.01 0.03 0.05 0.07] [--attack fgsm] [--batches 10] [--batch-size B]
         [--probe-epochs 50] [--no-probe] [--bn-mode train|eval]
         [--data-root DIR] [--cfg-options ...] [--out-dir DIR]
@@ -65,7 +65,8 @@ def train_probe(model, cfg, args):
                                    lr=args.probe_lr)
     bank = ((cfg.get('test_cfg') or {}).get('bank') or {}).get('dataset')
     if bank is None:
-        raise CLAEError(f'{args.config} defines no test_cfg.bank dataset for the probe; use a '
+        source = args.config or 'the recorded config'
+        raise CLAEError(f'{source} defines no test_cfg.bank dataset for the probe; use a '
                         'config built on configs/_base_/datasets or pass --no-probe')
     bank = build_dataset(bank)
     feats, labels = extract_features(model, bank, settings['stage'])
@@ -135,7 +136,7 @@ def run(args) -> None:
             rows.append(row)
     write_csv(osp.join(out_dir, 'perturbation_loss.csv'), rows)
     write_json(osp.join(out_dir, 'perturbation_loss.json'), dict(
-        figure='Fig. 3', config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
+        figure='Fig. 3', config=args.config and osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
         attack=template.attack, space=template.space, attack_cfg=template.attack_cfg,
         bn_mode=args.bn_mode, batches=args.batches, batch_size=int(batches[0].views[0].shape[0]),
         seed=args.seed, probe=probe_settings, results=results, png=png, png_size=[width, height]))

@@ -1,7 +1,7 @@
 """Fig. 2: clean views, their adversarial augmentations (eq. 15) and the
 amplified difference, for a chosen eps and attack.
 
-    python tools/analysis/vis_adversarial.py CONFIG CHECKPOINT [--eps 0.03]
+    python tools/analysis/vis_adversarial.py [CONFIG] CHECKPOINT [--eps 0.03]
         [--attack fgsm] [--num-images 8] [--batch-size B] [--amplify auto|FACTOR]
         [--bn-mode train|eval] [--data-root DIR] [--cfg-options ...] [--out-dir DIR]
 
@@ -109,7 +109,7 @@ def run(args) -> None:
             for i in range(shown)]
     write_csv(osp.join(out_dir, 'adversarial_examples.csv'), rows)
     write_json(osp.join(out_dir, 'adversarial_examples.json'), dict(
-        figure='Fig. 2', config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
+        figure='Fig. 2', config=args.config and osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
         eps=adversary.eps, attack=adversary.attack, space=adversary.space,
         attack_cfg=adversary.attack_cfg, bn_mode=args.bn_mode, batch_size=int(view.shape[0]),
         seed=args.seed, attack_loss=losses, images=rows, png=png, png_size=[width, height]))

@@ -48,8 +48,8 @@ for config in "${CONFIGS[@]}"; do
     checkpoint="$(cat "$WORK_ROOT/$name/seed_${SEEDS%% *}/last_checkpoint")"
     mkdir -p "$RESULTS/raw_pixels/$name"
     "$PYTHON" tools/benchmarks/knn_eval.py "$config" "$checkpoint" --feature pixels --no-progress \
-        --work-dir "$WORK_ROOT/raw_pixels/$name" --out "$RESULTS/raw_pixels/$name/knn_eval.json"
+        --work-dir "$WORK_ROOT/raw_pixels/$name" --out "$RESULTS/raw_pixels/$name/knn_eval.json" --overwrite
     "$PYTHON" tools/benchmarks/linear_eval.py "$config" "$checkpoint" --feature pixels $PROBE \
-        --work-dir "$WORK_ROOT/raw_pixels/$name" --out "$RESULTS/raw_pixels/$name/linear_eval.json"
+        --work-dir "$WORK_ROOT/raw_pixels/$name" --out "$RESULTS/raw_pixels/$name/linear_eval.json" --overwrite
 done
 "$PYTHON" tools/analysis/summarize_results.py "$RESULTS"

@@ -1,6 +1,6 @@
 """kNN accuracy (k=200, Wu et al.'s weighted vote) of a trained checkpoint.
 
-    python tools/benchmarks/knn_eval.py CONFIG CHECKPOINT [--k 200] [--sigma S]
+    python tools/benchmarks/knn_eval.py [CONFIG] CHECKPOINT [--k 200] [--sigma S]
         [--feature backbone|embedding|pixels] [--val-fraction F] [--work-dir DIR]
         [--out FILE] [--data-root DIR] [--cfg-options ...] [--launcher pytorch]
 
@@ -31,7 +31,7 @@ from clae_mm.evaluation.result_file import describe_run
 from clae_mm.evaluation.tool_support import (add_common_arguments, add_extraction_arguments,
                                              build_runner, evaluation_config, list_checkpoints,
                                              parse_tool_args, run_and_report, score_checkpoints,
-                                             test_metric)
+                                             split_name, test_metric)
 from clae_mm.utils import register_all_modules
 from clae_mm.utils.model_wrapper import unwrap_model
 
@@ -74,7 +74,7 @@ def online_history(checkpoint: dict, settings: dict, args, sizes: dict) -> list:
 def run(args):
     started = time.time()
     checkpoints = list_checkpoints(args.checkpoint)
-    cfg = evaluation_config(args)
+    cfg = evaluation_config(args, tool='knn_eval')
     # The config's kNN metric with the arguments given (the one metric of this run).
     metric = protocol_metric(cfg, 'knn', stage=args.feature, k=args.k, sigma=args.sigma,
                              chunk_size=args.chunk_size, val_fraction=args.val_fraction,
@@ -87,7 +87,7 @@ def run(args):
         result = test_metric(runner, KNNAccuracy).details
         if result is None:  # a rank > 0 holds no result
             continue
-        evaluated.append(dict(epoch=describe_run(cfg, loaded)['epoch'],
+        evaluated.append(dict(epoch=describe_run(cfg, loaded, args.config_name)['epoch'],
                               checkpoint=osp.abspath(path), **result['test'],
                               val_top1=(result['val'] or {}).get('top1'), source='this tool'))
     if get_dist_info()[0] != 0:
@@ -105,8 +105,9 @@ def run(args):
     with_val = [e for e in epochs if e.get('val_top1') is not None]
     val_selected = dict(best_entry(with_val, lambda e: e['val_top1'], KNN_TIES),
                         selected_on='validation split of the train set') if with_val else None
-    result = dict(result_type='knn_eval', config=osp.abspath(args.config),
-                  checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
+    result = dict(result_type='knn_eval', config=args.config and osp.abspath(args.config),
+                  checkpoint=osp.abspath(args.checkpoint),
+                  **describe_run(cfg, loaded, args.config_name),
                   feature=settings['stage'], k=settings['k'], sigma=settings['sigma'],
                   chunk_size=args.chunk_size,
                   val_fraction=args.val_fraction, split_seed=args.seed, **sizes,
@@ -125,10 +126,16 @@ def summary(result: dict) -> str:
                f"{best['epoch']}" if best else ''))
 
 
+def protocol(result: dict) -> str:
+    """The result file's name part: feature, k, sigma and the split."""
+    return (f"{result['feature']}_k{result['k']}_sigma{result['sigma']:g}_"
+            + split_name(result['val_fraction'], result['split_seed']))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
-    return run_and_report(run, args, 'knn_eval', summary)
+    return run_and_report(run, args, 'knn_eval', summary, protocol)
 
 
 if __name__ == '__main__':

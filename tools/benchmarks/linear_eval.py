@@ -1,9 +1,9 @@
 """Linear-probe (logistic regression) accuracy of a trained checkpoint.
 
-    python tools/benchmarks/linear_eval.py CONFIG CHECKPOINT [--epochs 1000]
+    python tools/benchmarks/linear_eval.py [CONFIG] CHECKPOINT [--epochs 1000]
         [--batch-size N] [--lr 3e-4] [--feature backbone|embedding|pixels]
         [--val-fraction F] [--work-dir DIR] [--out FILE] [--data-root DIR] [--cfg-options ...]
-    python tools/benchmarks/linear_eval.py CONFIG WORK_DIR --best-knn ...
+    python tools/benchmarks/linear_eval.py [CONFIG] WORK_DIR --best-knn ...
 
 The config's test evaluation (``FrozenFeatureTestLoop``, the loop behind
 ``runner.test()`` and tools/test.py) with one ``LinearProbeAccuracy`` metric:
@@ -32,7 +32,8 @@ from clae_mm.evaluation.metrics import LinearProbeAccuracy
 from clae_mm.evaluation.result_file import describe_run
 from clae_mm.evaluation.tool_support import (add_common_arguments, add_extraction_arguments,
                                              build_runner, evaluation_config, parse_tool_args,
-                                             run_and_report, score_checkpoints, test_metric)
+                                             run_and_report, score_checkpoints, split_name,
+                                             test_metric)
 from clae_mm.utils import register_all_modules
 from clae_mm.utils.model_wrapper import unwrap_model
 
@@ -78,7 +79,7 @@ def run(args):
     if args.best_knn:
         selection = best_knn_checkpoint(args.checkpoint)
         args.checkpoint = selection['path']
-    cfg = evaluation_config(args)
+    cfg = evaluation_config(args, tool='linear_eval')
     # The config's probe with the arguments given (the one metric of this run).
     cfg.test_evaluator = [protocol_metric(
         cfg, 'linear', stage=args.feature, epochs=args.epochs, batch_size=args.batch_size,
@@ -95,8 +96,8 @@ def run(args):
                  lr=settings['lr'], weight_decay=settings['weight_decay'], seed=args.seed,
                  eval_interval=args.eval_interval, val_fraction=args.val_fraction)
     result = dict(
-        result_type='linear_eval', config=osp.abspath(args.config),
-        checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded),
+        result_type='linear_eval', config=args.config and osp.abspath(args.config),
+        checkpoint=osp.abspath(args.checkpoint), **describe_run(cfg, loaded, args.config_name),
         checkpoint_selection='best-knn' if selection else None,
         knn_top1_of_checkpoint=selection['top1'] if selection else None,
         feature=settings['stage'], probe=probe,
@@ -121,10 +122,17 @@ def summary(result: dict) -> str:
                f"{val['epoch']}" if val else ''))
 
 
+def protocol(result: dict) -> str:
+    """The result file's name part: feature, probe epochs and the split."""
+    probe = result['probe']
+    return (f"{result['feature']}_{probe['epochs']}ep_"
+            + split_name(probe['val_fraction'], probe['seed']))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
-    return run_and_report(run, args, 'linear_eval', summary)
+    return run_and_report(run, args, 'linear_eval', summary, protocol)
 
 
 if __name__ == '__main__':

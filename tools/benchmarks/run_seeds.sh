@@ -79,9 +79,9 @@ for seed in "${SEED_LIST[@]}"; do
     PROBED=("$CHECKPOINT")
     if [ "$PROBE_CHECKPOINT" = best-knn ]; then PROBED=("$WORK_DIR" --best-knn); fi
     launch "$HERE/knn_eval.py" "$CONFIG" "$CHECKPOINT" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
-        --work-dir "$WORK_DIR/eval" --out "$WORK_DIR/knn_eval.json"
+        --work-dir "$WORK_DIR/eval" --out "$WORK_DIR/knn_eval.json" --overwrite
     launch "$HERE/linear_eval.py" "$CONFIG" "${PROBED[@]}" "${DATA_ARGS[@]}" "${CFG_ARGS[@]}" \
-        --work-dir "$WORK_DIR/eval" --out "$WORK_DIR/linear_eval.json" "${PROBE_EXTRA[@]}"
+        --work-dir "$WORK_DIR/eval" --out "$WORK_DIR/linear_eval.json" --overwrite "${PROBE_EXTRA[@]}"
     if [ "$PROBE_CHECKPOINT" = best-knn ] && [ "${KEEP_CHECKPOINTS:-}" != all ]; then
         "$PYTHON" "$HERE/best_knn_checkpoint.py" "$WORK_DIR" --prune > /dev/null
     fi

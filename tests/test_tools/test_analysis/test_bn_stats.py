@@ -38,7 +38,8 @@ def test_running_statistics_of_both_branches(simclr_run, tmp_path):
 
 def test_default_layers_span_the_depth_and_unknown_layers_are_named(simclr_run, tmp_path, capsys):
     out = str(tmp_path)
-    assert bn_stats.main(checkpoint_args(simclr_run, out) + ['--channels', '2']) == 0
+    # the checkpoint alone: the narrow encoder it was trained with is in its recorded config
+    assert bn_stats.main([simclr_run['checkpoint'], '--out-dir', out, '--channels', '2']) == 0
     layers = list(json.load(open(osp.join(out, 'bn_stats.json')))['layers'])
     assert len(layers) == 4 and layers[0] == 'backbone.bn1' and layers[-1] == 'backbone.layer4.1.bn2'
     assert read_png(osp.join(out, 'bn_stats.png')).shape[:2] == (600, 4 * 400)
