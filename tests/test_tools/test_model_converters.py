@@ -178,11 +178,20 @@ def _code_in_config(path, marker):
     return checkpoint
 
 
-def _timm_backbone(path):
-    checkpoint = torch.load(path, weights_only=True)
-    checkpoint['meta']['cfg'] = "model = dict(backbone=dict(type='TIMMBackbone', " \
-        "model_name='resnet18', pretrained=True))\n"
-    return checkpoint
+def _config_text(text):
+    def crafted(path):
+        checkpoint = torch.load(path, weights_only=True)
+        checkpoint['meta']['cfg'] = text
+        return checkpoint
+    return crafted
+
+
+# Types whose arguments reach a model hub (timm, Hugging Face's trust_remote_code).
+_timm_backbone = _config_text("model = dict(backbone=dict(type='TIMMBackbone', "
+                              "model_name='resnet18', pretrained=True))\n")
+_hub_layer = _config_text("model = dict(backbone=dict(type='ResNet_CIFAR', depth=18, act_cfg=dict("
+                          "type='HuggingFaceClassifier', model_name='someone/model', "
+                          "pretrained=True, trust_remote_code=True)))\n")
 
 
 @pytest.mark.parametrize('case, extra, expected', [
@@ -194,8 +203,10 @@ def _timm_backbone(path):
     ('dual_backbone', [SIMCLR_CIFAR], 'does not fit model.backbone of '),
     (_no_config, [], "records no config (meta['cfg']); pass the CONFIG"),
     (_code_in_config, [], 'no literal `model = dict(...)` (it is read, never run)'),
-    (_timm_backbone, [], 'TIMMBackbone (mmpretrain.models.backbones.timm_backbone), which this '
-     'tool does not build from settings found in a checkpoint'),
+    (_timm_backbone, [], 'names model.backbone.type TIMMBackbone (mmpretrain.models.backbones.'
+     'timm_backbone), which this tool does not build from settings found in a checkpoint'),
+    (_hub_layer, [], 'names model.backbone.act_cfg.type HuggingFaceClassifier '
+     '(mmpretrain.models.classifiers.hugging_face), which this tool does not build'),
 ])
 def test_what_cannot_be_converted_is_refused_in_one_line(checkpoints, case, extra, expected,
                                                          tmp_path, capsys):
@@ -212,3 +223,6 @@ def test_what_cannot_be_converted_is_refused_in_one_line(checkpoints, case, extr
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith('error:')]
     assert len(errors) == 1 and expected in errors[0], errors
     assert not out.exists() and not marker.exists()
+    if case is _code_in_config:  # the payload is live: the config text, run, makes the marker
+        Config.fromstring(torch.load(source, weights_only=True)['meta']['cfg'], '.py')
+        assert marker.exists()

@@ -50,10 +50,14 @@ FORMATS = ('mmpretrain', 'torchvision')
 STOCK_TYPES = {cls.__name__: cls.__bases__[0].__name__
                for cls in (DualBNResNet, DualBNResNet_CIFAR)}
 DUAL_ONLY_ARGUMENTS = ('adv_bn_momentum', 'init_cfg')
-# The packages whose classes are built from a checkpoint's settings. TIMMBackbone is not: it
-# passes its arguments to timm.create_model, which can download and load files.
+# Settings read from a checkpoint may name (as ``type``, at any depth) only classes of these
+# packages: backbones, necks and their layers. Not a classifier or a model such as
+# HuggingFaceClassifier, whose arguments reach a hub that can download and run code, and not
+# TIMMBackbone, which passes its arguments to timm.create_model (downloads, file loads).
 CHECKPOINT_BUILDABLE = ('mmpretrain.models.backbones.', 'mmpretrain.models.necks.',
-                        'clae_mm.models.backbones.', 'clae_mm.models.necks.')
+                        'mmpretrain.models.utils.', 'clae_mm.models.backbones.',
+                        'clae_mm.models.necks.', 'mmcv.cnn.bricks.', 'torch.nn.modules.',
+                        'mmengine.utils.dl_utils.')
 NOT_FROM_CHECKPOINT = ('TIMMBackbone', )
 # torchvision's ResNets: mmpretrain's ResNet with these settings has the same modules,
 # names and shapes (torchvision has an ``fc`` more).
@@ -133,21 +137,50 @@ def plain(value):
 
 # --------------------------------------------------------------------------- #
 # Building and loading
+def without_init_cfg(value):
+    """Settings without their ``init_cfg`` (at any depth): nothing here initialises
+    weights, every one comes from the checkpoint."""
+    if isinstance(value, dict):
+        return {key: without_init_cfg(item) for key, item in value.items() if key != 'init_cfg'}
+    if isinstance(value, (list, tuple)):
+        return type(value)(without_init_cfg(item) for item in value)
+    return value
+
+
+def check_checkpoint_types(value, where: str) -> None:
+    """Refuse settings from a checkpoint that name (``type``, at any depth) a class outside
+    ``CHECKPOINT_BUILDABLE``: building it could fetch or run code the file chose."""
+    from clae_mm.registry import MODELS
+    if isinstance(value, dict):
+        if 'type' in value:
+            kind = value['type']
+            cls = MODELS.get(kind) if isinstance(kind, str) else None
+            module = getattr(cls, '__module__', '')
+            if cls is None or getattr(cls, '__name__', '') in NOT_FROM_CHECKPOINT \
+                    or not module.startswith(CHECKPOINT_BUILDABLE):
+                found = f'{kind} ({module})' if cls is not None else repr(kind)
+                raise CLAEError(f"the checkpoint's config names {where}.type {found}, which "
+                                'this tool does not build from settings found in a checkpoint; '
+                                'pass the CONFIG on the command line')
+        for key, item in value.items():
+            check_checkpoint_types(item, f'{where}.{key}')
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_checkpoint_types(item, f'{where}[{index}]')
+
+
 def build_part(part_cfg: dict, name: str, from_checkpoint: bool) -> torch.nn.Module:
     from clae_mm.registry import MODELS
     from clae_mm.utils.config_check import registry_errors_as_clae_errors
+    part_cfg = without_init_cfg(plain(part_cfg))
+    if from_checkpoint:
+        check_checkpoint_types(part_cfg, f'model.{name}')
     with registry_errors_as_clae_errors():
-        cls = MODELS.get(part_cfg.get('type'))
-        if cls is None:
+        if MODELS.get(part_cfg.get('type')) is None:
             raise CLAEError(f'model.{name}.type={part_cfg.get("type")!r} is not a registered '
                             'module; pass the CONFIG it was trained with')
-        if from_checkpoint and (cls.__name__ in NOT_FROM_CHECKPOINT or
-                                not cls.__module__.startswith(CHECKPOINT_BUILDABLE)):
-            raise CLAEError(f"the checkpoint's config names model.{name} {cls.__name__} "
-                            f'({cls.__module__}), which this tool does not build from settings '
-                            'found in a checkpoint; pass the CONFIG on the command line')
         try:
-            return MODELS.build(dict(part_cfg))
+            return MODELS.build(part_cfg)
         except (TypeError, ValueError, KeyError, AssertionError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CLAEError(f'model.{name} cannot be built ({detail}); pass the CONFIG (and '
@@ -159,7 +192,11 @@ def trained_part(model_cfg: dict, name: str, state_dict: dict, args) -> torch.nn
     checkpoint's ``<name>.*`` weights loaded strictly."""
     part = build_part(model_cfg[name], name, from_checkpoint=not args.config)
     if model_cfg.get('dual_bn') is not None:  # every method converts its backbone and neck
-        part = convert_dual_bn(part, **model_cfg['dual_bn'])
+        try:
+            part = convert_dual_bn(part, **model_cfg['dual_bn'])
+        except TypeError as exc:
+            raise CLAEError(f'model.dual_bn={model_cfg["dual_bn"]!r} cannot be applied ({exc}); '
+                            'it takes adv_bn_momentum') from None
     prefix = f'{name}.'
     weights = {key[len(prefix):]: value for key, value in state_dict.items()
                if key.startswith(prefix)}
@@ -176,7 +213,7 @@ def trained_part(model_cfg: dict, name: str, state_dict: dict, args) -> torch.nn
 def stock_config(part_cfg: dict) -> dict:
     """The stock module of a trained one: a dual-BN backbone's mmpretrain base class, the
     same arguments but the dual-BN ones; anything else as it is."""
-    stock = {key: value for key, value in plain(part_cfg).items() if key != 'init_cfg'}
+    stock = without_init_cfg(plain(part_cfg))
     if stock.get('type') in STOCK_TYPES:
         stock['type'] = STOCK_TYPES[stock['type']]
         for key in DUAL_ONLY_ARGUMENTS:
@@ -184,10 +221,10 @@ def stock_config(part_cfg: dict) -> dict:
     return stock
 
 
-def stock_part(trained: torch.nn.Module, stock_cfg: dict, name: str) -> dict:
+def stock_part(trained: torch.nn.Module, stock_cfg: dict, name: str, args) -> dict:
     """The clean weights of ``trained``, checked to load strictly into the stock module."""
     weights = clean_state_dict(trained.state_dict())
-    stock = build_part(stock_cfg, name, from_checkpoint=False)
+    stock = build_part(stock_cfg, name, from_checkpoint=not args.config)
     mismatch = describe_mismatch(state_dict_mismatch(stock.state_dict(), weights))
     if mismatch:
         raise CLAEError(f'model.{name} cannot be converted: its clean weights do not fit the '
@@ -278,7 +315,7 @@ def convert(args) -> None:
         trained = trained_part(model_cfg, name, state_dict, args)
         dual_layers += sum(isinstance(m, DualBatchNorm) for m in trained.modules())
         stock_cfgs[name] = stock_config(model_cfg[name])
-        state = stock_part(trained, stock_cfgs[name], name)
+        state = stock_part(trained, stock_cfgs[name], name, args)
         weights.update({f'{name}.{key}': value for key, value in state.items()})
     normalisation = input_normalisation(cfg)
     meta = dict(converted_from=converted_from(args, checkpoint), format=args.format,
