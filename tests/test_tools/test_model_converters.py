@@ -47,7 +47,7 @@ def save_checkpoint(path, config, options=None):
     generator = torch.Generator().manual_seed(0)
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, _BatchNorm):
+            if isinstance(module, _BatchNorm) and module.affine:
                 size = module.num_features
                 module.weight.copy_(0.5 + torch.rand(size, generator=generator))
                 module.bias.copy_(torch.randn(size, generator=generator) * 0.2)
