@@ -337,9 +337,10 @@ def convert(args) -> None:
                   if args.format == 'torchvision' else
                   f"{stock_cfgs['backbone']['type']} (init_cfg=dict(type='Pretrained', "
                   f"checkpoint='{args.out}', prefix='backbone.'))")
-    print(f'wrote {args.out}: {len(weights)} tensors of {" and ".join(parts)} ({dual_layers} '
-          f'dual BatchNorms: clean branch kept, adversarial dropped); loads strictly into '
-          f'{loads_into}')
+    dual = (f'{dual_layers} dual BatchNorms: clean branch kept, adversarial dropped'
+            if dual_layers else 'no dual BatchNorm')
+    print(f'wrote {args.out}: {len(weights)} tensors of {" and ".join(parts)} ({dual}); loads '
+          f'strictly into {loads_into}')
     if normalisation:
         print('the encoder was pre-trained on images normalised with '
               + ', '.join(f'{key}={value}' for key, value in normalisation.items())
