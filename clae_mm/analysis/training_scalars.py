@@ -1,13 +1,12 @@
 """The scalars MMEngine's LocalVisBackend logged during training
 (``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON record a line)."""
-import ast
 import glob
 import json
 import os.path as osp
 from typing import Dict, List, Tuple
 
 from clae_mm.utils import CLAEError
-from clae_mm.utils.literal import literal_value
+from clae_mm.utils.literal import literal_assignments
 
 # Training records carry 'iter' (step = iteration); the kNN hook's records
 # carry only 'step' (= epoch, or iteration with by_epoch=False).
@@ -67,17 +66,10 @@ def dumped_config_value(path: str, name: str):
     its file is parsed, never executed. None when absent or not literal."""
     try:
         with open(path) as f:
-            tree = ast.parse(f.read(), path)
-    except (OSError, SyntaxError, ValueError, RecursionError):
+            text = f.read()
+    except (OSError, ValueError):
         return None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
-            try:
-                return literal_value(node.value)
-            except (ValueError, TypeError, SyntaxError, RecursionError):
-                return None
-    return None
+    return literal_assignments(text, (name, )).get(name)
 
 
 def knn_step_unit(work_dir: str) -> str:

@@ -8,6 +8,7 @@ anything that refers to the file (``last_checkpoint``) is updated.
 import os
 import os.path as osp
 import tempfile
+from typing import IO, Callable
 
 
 def fsync_dir(path: str) -> None:
@@ -32,17 +33,24 @@ def commit_file(written: str, final: str) -> None:
     fsync_dir(osp.dirname(osp.abspath(final)))
 
 
-def atomic_write_text(path: str, text: str) -> None:
-    """Replace the text file ``path`` by ``text`` atomically."""
+def atomic_write(path: str, write: Callable[[IO], None], mode: str = 'w') -> None:
+    """Write the file ``path`` through ``write(file)`` atomically: into a
+    temporary file beside it, then :func:`commit_file`. On any failure
+    ``path`` is untouched and the temporary file is removed."""
     folder = osp.dirname(osp.abspath(path))
     fd, written = tempfile.mkstemp(dir=folder, prefix=f'.{osp.basename(path)}.', suffix='.partial')
     try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
-    except OSError:
+        with os.fdopen(fd, mode) as f:
+            write(f)
+    except BaseException:
         remove_quietly(written)
         raise
     commit_file(written, path)
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    """Replace the text file ``path`` by ``text`` atomically."""
+    atomic_write(path, lambda f: f.write(text))
 
 
 def remove_quietly(path: str) -> None:

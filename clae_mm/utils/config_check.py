@@ -227,7 +227,9 @@ def _check_component(component: dict, path: str, kind: str, registries: dict,
     accepted = accepted_arguments(target)
     if accepted is not None:
         for key in component:
-            if key != 'type' and key not in accepted and key not in extra:
+            # _scope_: mmengine's registry scope, set on the dicts of a base config that
+            # another package ships ('mmpretrain::_base_/...').
+            if key not in ('type', '_scope_') and key not in accepted and key not in extra:
                 raise _unknown_key(f'{path}.{key}', key, accepted | set(extra),
                                    f'{getattr(target, "__name__", target)} does not take it')
     for key, value in component.items():

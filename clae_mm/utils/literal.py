@@ -15,3 +15,23 @@ def literal_value(node: ast.AST):
         values = [literal_value(element) for element in node.elts]
         return values if isinstance(node, ast.List) else tuple(values)
     return ast.literal_eval(node)
+
+
+def literal_assignments(text: str, names) -> dict:
+    """The top-level ``name = <literal>`` of Python config text (what mmengine's
+    ``Config.pretty_text`` and ``Config.dump`` write) for each of ``names``,
+    read with ``ast``: nothing of it is executed. A name that is absent or
+    not a literal is left out; text that does not parse gives {}."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return {}
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id in names:
+            try:
+                found[node.targets[0].id] = literal_value(node.value)
+            except (ValueError, TypeError, SyntaxError, RecursionError):
+                found.pop(node.targets[0].id, None)
+    return found
