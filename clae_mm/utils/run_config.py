@@ -20,6 +20,14 @@ from .literal import literal_value
 
 # What a CONFIG on the command line cannot change: the model the checkpoint was trained with.
 MODEL_KEYS = ('model', 'data_preprocessor')
+# The modules whose classes a model recorded in a checkpoint may name (``type``, at any depth):
+# building them runs this library's code only. Wrappers of timm and Hugging Face models are
+# not among them: their arguments can fetch weights or run code that the file chose.
+RECORDED_MODEL_MODULES = (
+    'clae_mm.models.', 'mmpretrain.models.backbones.', 'mmpretrain.models.necks.',
+    'mmpretrain.models.heads.', 'mmpretrain.models.losses.', 'mmpretrain.models.selfsup.',
+    'mmpretrain.models.utils.', 'mmcv.cnn.bricks.', 'torch.nn.modules.', 'mmengine.utils.dl_utils.')
+NOT_FROM_CHECKPOINT = ('TIMMBackbone', )
 
 
 def parse_config_text(text: str) -> dict:
@@ -47,6 +55,37 @@ def recorded_config(checkpoint: dict) -> Optional[Config]:
         return Config(parse_config_text(text))
     except (SyntaxError, ValueError, TypeError):
         return None
+
+
+def check_recorded_types(value, where: str = 'model', modules=RECORDED_MODEL_MODULES) -> None:
+    """Refuse a model recorded in a checkpoint that names (``type``, at any depth) a class
+    outside ``modules``.
+
+    Raises:
+        CLAEError: naming the key and the class.
+    """
+    from clae_mm.registry import MODELS
+    if isinstance(value, dict):
+        kind = value.get('type')
+        if kind is not None:
+            cls = MODELS.get(kind) if isinstance(kind, str) else None
+            module = getattr(cls, '__module__', None) or ''
+            if cls is None or cls.__name__ in NOT_FROM_CHECKPOINT or not module.startswith(modules):
+                found = f'{kind} ({module})' if cls is not None else repr(kind)
+                raise CLAEError(f"the checkpoint's config names {where}.type {found}, which is "
+                                'not built from settings found in a checkpoint; pass the CONFIG '
+                                'on the command line')
+        for key, item in value.items():
+            if key != 'init_cfg':  # initialisers: the tools load the checkpoint's weights instead
+                check_recorded_types(item, f'{where}.{key}', modules)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_recorded_types(item, f'{where}[{index}]', modules)
+
+
+def check_recorded_model(cfg: Config) -> None:
+    for key in MODEL_KEYS:
+        check_recorded_types(cfg.get(key), key)
 
 
 def recorded_config_name(checkpoint: dict) -> Optional[str]:
@@ -82,12 +121,14 @@ def config_of_run(config: Optional[str], checkpoint: Union[str, dict],
             raise CLAEError(f'{checkpoint_name} records no config that can be read as data (a '
                             'checkpoint of another toolkit?); pass CONFIG CHECKPOINT')
         cfg, name = recorded, recorded_config_name(checkpoint)
+        check_recorded_model(cfg)
         note = f'config: as recorded in {where} (the training options included)'
     else:
         cfg, name = load_config(config), osp.splitext(osp.basename(config))[0]
         if recorded is None:
             note = f'config: {config} ({where} records none)'
         else:
+            check_recorded_model(recorded)
             for key in MODEL_KEYS:
                 if key in recorded:
                     cfg[key] = recorded[key]

@@ -200,13 +200,14 @@ _hub_layer = _config_text("model = dict(backbone=dict(type='ResNet_CIFAR', depth
     ('imagenet_stem_tiny', ['--format', 'torchvision'],
      "not torchvision's layout: stem_channels=8 (torchvision: 64), base_channels=8"),
     ('resnet_v1c', ['--format', 'torchvision'], 'not ResNetV1c; use --format mmpretrain'),
-    ('dual_backbone', [SIMCLR_CIFAR], 'does not fit model.backbone of '),
-    (_no_config, [], "records no config (meta['cfg']); pass the CONFIG"),
-    (_code_in_config, [], 'no literal `model = dict(...)` (it is read, never run)'),
+    ('dual_backbone', ['--cfg-options', 'model.backbone.depth=34'],
+     'does not fit model.backbone of the model recorded in '),
+    (_no_config, [], 'records no config that can be read as data'),
+    (_code_in_config, [], 'records no config that can be read as data'),
     (_timm_backbone, [], 'names model.backbone.type TIMMBackbone (mmpretrain.models.backbones.'
-     'timm_backbone), which this tool does not build from settings found in a checkpoint'),
+     'timm_backbone), which is not built from settings found in a checkpoint'),
     (_hub_layer, [], 'names model.backbone.act_cfg.type HuggingFaceClassifier '
-     '(mmpretrain.models.classifiers.hugging_face), which this tool does not build'),
+     '(mmpretrain.models.classifiers.hugging_face), which is not built'),
 ])
 def test_what_cannot_be_converted_is_refused_in_one_line(checkpoints, case, extra, expected,
                                                          tmp_path, capsys):

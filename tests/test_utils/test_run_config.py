@@ -33,3 +33,15 @@ def test_the_recorded_model_wins_over_the_config_file_then_the_options():
     assert (cfg.model.width, cfg.work, name) == (16, 'recorded', None)
     assert note == ('config: as recorded in e.pth (the training options included); '
                     'on top: --cfg-options model.width')
+
+
+def test_a_recorded_model_that_reaches_a_model_hub_is_refused():
+    """timm's and Hugging Face's wrappers take arguments that download or run code: a model
+    recorded in a checkpoint may not name them, at any depth (initialisers aside)."""
+    for model in ("dict(type='CLAE', backbone=dict(type='TIMMBackbone', model_name='x'))",
+                  "dict(type='CLAE', neck=dict(type='ContrastiveProjection', "
+                  "act_cfg=dict(type='HuggingFaceClassifier')))"):
+        with pytest.raises(CLAEError, match='not built from settings found in a checkpoint'):
+            config_of_run(None, {'meta': {'cfg': f'model = {model}\n'}}, checkpoint_name='x.pth')
+    config_of_run(None, {'meta': {'cfg': "model = dict(type='CLAE', backbone=dict(type="
+                                         "'DualBNResNet_CIFAR', init_cfg=dict(type='Kaiming')))\n"}})

@@ -38,10 +38,9 @@ from clae_mm.models.backbones import DualBNResNet, DualBNResNet_CIFAR
 from clae_mm.models.utils.dual_bn import DualBatchNorm, clean_state_dict, convert_dual_bn
 from clae_mm.utils import register_all_modules
 from clae_mm.utils.atomic_io import atomic_write
-from clae_mm.utils.cfg_options import load_config, merge_cfg_options
 from clae_mm.utils.checkpoint import describe_mismatch, state_dict_mismatch
 from clae_mm.utils.errors import CLAEError, exit_code
-from clae_mm.utils.literal import literal_assignments
+from clae_mm.utils.run_config import config_of_run, recorded_config
 from clae_mm.utils.safe_load import safe_load_checkpoint
 from clae_mm.utils.training_settings import plain_value, recorded_training_settings
 
@@ -50,15 +49,6 @@ FORMATS = ('mmpretrain', 'torchvision')
 STOCK_TYPES = {cls.__name__: cls.__bases__[0].__name__
                for cls in (DualBNResNet, DualBNResNet_CIFAR)}
 DUAL_ONLY_ARGUMENTS = ('adv_bn_momentum', 'init_cfg')
-# Settings read from a checkpoint may name (as ``type``, at any depth) only classes of these
-# packages: backbones, necks and their layers. Not a classifier or a model such as
-# HuggingFaceClassifier, whose arguments reach a hub that can download and run code, and not
-# TIMMBackbone, which passes its arguments to timm.create_model (downloads, file loads).
-CHECKPOINT_BUILDABLE = ('mmpretrain.models.backbones.', 'mmpretrain.models.necks.',
-                        'mmpretrain.models.utils.', 'clae_mm.models.backbones.',
-                        'clae_mm.models.necks.', 'mmcv.cnn.bricks.', 'torch.nn.modules.',
-                        'mmengine.utils.dl_utils.')
-NOT_FROM_CHECKPOINT = ('TIMMBackbone', )
 # torchvision's ResNets: mmpretrain's ResNet with these settings has the same modules,
 # names and shapes (torchvision has an ``fc`` more).
 TORCHVISION_RESNETS = {18: 'resnet18', 34: 'resnet34', 50: 'resnet50', 101: 'resnet101',
@@ -90,29 +80,13 @@ def parse_args(argv=None):
 
 # --------------------------------------------------------------------------- #
 # The model settings
-def checkpoint_config(checkpoint: dict, path: str) -> Config:
-    """``model`` (and ``data_preprocessor``) of the config text mmengine stored in the
-    checkpoint (``meta['cfg']``), read as literals."""
-    meta = checkpoint.get('meta')
-    text = meta.get('cfg') if isinstance(meta, dict) else None
-    if not isinstance(text, str):
-        raise CLAEError(f"checkpoint {path} records no config (meta['cfg']); pass the CONFIG it "
-                        'was trained with after the checkpoint')
-    found = literal_assignments(text, ('model', 'data_preprocessor'))
-    if not isinstance(found.get('model'), dict):
-        raise CLAEError(f"checkpoint {path}: the config text in meta['cfg'] has no literal "
-                        '`model = dict(...)` (it is read, never run); pass the CONFIG it was '
-                        'trained with after the checkpoint')
-    return Config({key: value for key, value in found.items() if isinstance(value, dict)})
-
-
 def model_config(args, checkpoint: dict) -> Config:
-    """The settings (CONFIG or the checkpoint's), ``--cfg-options`` applied."""
-    if args.config:
-        cfg = load_config(args.config)
-    else:
-        cfg = checkpoint_config(checkpoint, args.checkpoint)
-    merge_cfg_options(cfg, args.cfg_options)
+    """The model the checkpoint records (CONFIG's when it records none), ``--cfg-options``
+    applied (``clae_mm.utils.run_config.config_of_run``, as every tool that takes a
+    checkpoint)."""
+    cfg, _, note = config_of_run(args.config, checkpoint, args.cfg_options,
+                                 checkpoint_name=args.checkpoint)
+    print(note)
     if not isinstance(cfg.get('model'), dict):
         raise CLAEError(f'{args.config or args.checkpoint} defines no model')
     return cfg
@@ -147,34 +121,10 @@ def without_init_cfg(value):
     return value
 
 
-def check_checkpoint_types(value, where: str) -> None:
-    """Refuse settings from a checkpoint that name (``type``, at any depth) a class outside
-    ``CHECKPOINT_BUILDABLE``: building it could fetch or run code the file chose."""
-    from clae_mm.registry import MODELS
-    if isinstance(value, dict):
-        if 'type' in value:
-            kind = value['type']
-            cls = MODELS.get(kind) if isinstance(kind, str) else None
-            module = getattr(cls, '__module__', '')
-            if cls is None or getattr(cls, '__name__', '') in NOT_FROM_CHECKPOINT \
-                    or not module.startswith(CHECKPOINT_BUILDABLE):
-                found = f'{kind} ({module})' if cls is not None else repr(kind)
-                raise CLAEError(f"the checkpoint's config names {where}.type {found}, which "
-                                'this tool does not build from settings found in a checkpoint; '
-                                'pass the CONFIG on the command line')
-        for key, item in value.items():
-            check_checkpoint_types(item, f'{where}.{key}')
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            check_checkpoint_types(item, f'{where}[{index}]')
-
-
-def build_part(part_cfg: dict, name: str, from_checkpoint: bool) -> torch.nn.Module:
+def build_part(part_cfg: dict, name: str) -> torch.nn.Module:
     from clae_mm.registry import MODELS
     from clae_mm.utils.config_check import registry_errors_as_clae_errors
     part_cfg = without_init_cfg(plain(part_cfg))
-    if from_checkpoint:
-        check_checkpoint_types(part_cfg, f'model.{name}')
     with registry_errors_as_clae_errors():
         if MODELS.get(part_cfg.get('type')) is None:
             raise CLAEError(f'model.{name}.type={part_cfg.get("type")!r} is not a registered '
@@ -190,7 +140,7 @@ def build_part(part_cfg: dict, name: str, from_checkpoint: bool) -> torch.nn.Mod
 def trained_part(model_cfg: dict, name: str, state_dict: dict, args) -> torch.nn.Module:
     """model.<name> as it was trained (dual BNs where the model had them), with the
     checkpoint's ``<name>.*`` weights loaded strictly."""
-    part = build_part(model_cfg[name], name, from_checkpoint=not args.config)
+    part = build_part(model_cfg[name], name)
     if model_cfg.get('dual_bn') is not None:  # every method converts its backbone and neck
         try:
             part = convert_dual_bn(part, **model_cfg['dual_bn'])
@@ -202,7 +152,8 @@ def trained_part(model_cfg: dict, name: str, state_dict: dict, args) -> torch.nn
                if key.startswith(prefix)}
     mismatch = describe_mismatch(state_dict_mismatch(part.state_dict(), weights))
     if mismatch:
-        settings = args.config or f"the config recorded in {args.checkpoint}"
+        settings = f"the model recorded in {args.checkpoint}" if recorded_config(args.loaded) \
+            else args.config
         raise CLAEError(f'checkpoint {args.checkpoint} does not fit model.{name} of {settings}: '
                         f'{mismatch}; pass the CONFIG (and --cfg-options) it was trained with')
     part.load_state_dict(weights, strict=True)
@@ -224,7 +175,7 @@ def stock_config(part_cfg: dict) -> dict:
 def stock_part(trained: torch.nn.Module, stock_cfg: dict, name: str, args) -> dict:
     """The clean weights of ``trained``, checked to load strictly into the stock module."""
     weights = clean_state_dict(trained.state_dict())
-    stock = build_part(stock_cfg, name, from_checkpoint=not args.config)
+    stock = build_part(stock_cfg, name)
     mismatch = describe_mismatch(state_dict_mismatch(stock.state_dict(), weights))
     if mismatch:
         raise CLAEError(f'model.{name} cannot be converted: its clean weights do not fit the '
@@ -297,7 +248,7 @@ def convert(args) -> None:
         raise CLAEError(f'--out {args.out} is the checkpoint itself; write the converted '
                         'weights to another file')
     register_all_modules()
-    checkpoint = safe_load_checkpoint(args.checkpoint)
+    checkpoint = args.loaded = safe_load_checkpoint(args.checkpoint)
     if not isinstance(checkpoint, dict):
         raise CLAEError(f'checkpoint {args.checkpoint} holds a {type(checkpoint).__name__}, '
                         'not a state dict')
