@@ -24,7 +24,8 @@ import sys
 from mmengine.dist import get_dist_info
 
 from clae_mm.evaluation.tool_support import (add_common_arguments, build_runner,
-                                             evaluation_config, parse_tool_args)
+                                             evaluation_config, parse_tool_args,
+                                             tool_provenance)
 from clae_mm.utils import register_all_modules
 from clae_mm.utils.atomic_io import atomic_write_text
 from clae_mm.utils.config_check import registry_errors_as_clae_errors
@@ -47,7 +48,8 @@ def score(args) -> None:
     if args.out and get_dist_info()[0] == 0:
         result = dict(config=args.config and osp.abspath(args.config),
                       config_name=args.config_name, checkpoint=args.checkpoint,
-                      metrics={key: float(value) for key, value in metrics.items()})
+                      metrics={key: float(value) for key, value in metrics.items()},
+                      provenance=tool_provenance(args))
         atomic_write_text(args.out, json.dumps(result, indent=2) + '\n')
         print(f'metrics written to {args.out}')
 

@@ -37,10 +37,13 @@ def save_figure(fig, path: str) -> Tuple[int, int]:
     return width, height
 
 
-def write_json(path: str, data: dict) -> None:
+def write_json(path: str, data: dict, cfg=None, config: str = None) -> None:
+    """The figure's numbers, with their ``provenance`` (``cfg``: the resolved config the
+    numbers were made with; ``config``: the file named on the command line)."""
+    from clae_mm.evaluation.provenance import provenance
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(path, 'w') as f:
-        json.dump(data, f, indent=2)
+        json.dump(dict(data, provenance=provenance(cfg, config)), f, indent=2)
         f.write('\n')
 
 

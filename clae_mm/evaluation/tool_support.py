@@ -21,6 +21,7 @@ from clae_mm.utils.errors import CLAEError, exit_code
 from clae_mm.utils.model_wrapper import unwrap_model
 from clae_mm.utils.run_config import config_of_run
 
+from .provenance import now, provenance
 from .result_file import write_result
 
 
@@ -93,6 +94,7 @@ def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Name
     """Parse; ``[CONFIG] CHECKPOINT`` become ``args.config`` (None when not
     given) and ``args.checkpoint``."""
     args = parser.parse_args(argv)
+    args.argv, args.started = argv, now()  # for the result's provenance
     if len(args.paths) > 2:
         parser.error(f'expected [CONFIG] CHECKPOINT, got {len(args.paths)} paths: '
                      f"{' '.join(args.paths)}")
@@ -143,6 +145,7 @@ def evaluation_config(args, test_evaluator=None, tool: str = 'test') -> Config:
         loader.persistent_workers = False  # the DataLoader refuses it without workers
     if getattr(args, 'no_progress', False):
         cfg.test_cfg.log_interval = 10 ** 9  # a line when the bank pass ends
+    args.resolved_cfg = cfg  # the tool may still set its metric: hashed when the result is written
     return cfg
 
 
@@ -176,6 +179,12 @@ def test_metric(runner: Runner, metric_type: type):
     raise CLAEError(f'the test evaluator has no {metric_type.__name__}')
 
 
+def tool_provenance(args) -> dict:
+    """The provenance of an evaluation tool's result (``parse_tool_args`` and
+    ``evaluation_config`` recorded what it needs on ``args``)."""
+    return provenance(getattr(args, 'resolved_cfg', None), args.config, args.argv, args.started)
+
+
 def run_and_report(run: Callable, args, prefix: Optional[str],
                    summary: Callable[[dict], str],
                    protocol: Callable[[dict], str] = lambda result: '') -> int:
@@ -187,6 +196,6 @@ def run_and_report(run: Callable, args, prefix: Optional[str],
         result, work_dir = run(args)
         if get_dist_info()[0] == 0:
             out = args.out or default_output(work_dir, args.checkpoint, prefix, protocol(result))
-            write_result(out, result)
+            write_result(out, dict(result, provenance=tool_provenance(args)))
             print(f'{summary(result)}\nresult written to {out}')
     return exit_code(body)

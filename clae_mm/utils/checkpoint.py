@@ -2,7 +2,6 @@
 the tool instead of silently scoring a randomly initialised network."""
 from typing import List, Optional, Sequence, Union
 
-from mmengine.logging import print_log
 from torch import nn
 
 from .data_root import apply_data_root
@@ -97,7 +96,7 @@ def build_model_from_checkpoint(config: Optional[str],
     recorded = safe_load_checkpoint(checkpoint)
     cfg, _, note = config_of_run(config, recorded if isinstance(recorded, dict) else {},
                                  cfg_options, checkpoint_name=checkpoint)
-    print_log(note, logger='current')
+    print(note, flush=True)
     if data_root:
         apply_data_root(cfg, data_root)
     model_cfg = cfg.model.copy()

@@ -17,6 +17,7 @@ from mmengine.runner import CheckpointLoader
 from .cfg_options import load_config, merge_cfg_options, options_dict
 from .errors import CLAEError
 from .literal import literal_value
+from .safe_load import safe_load_checkpoint
 
 # What a CONFIG on the command line cannot change: the model the checkpoint was trained with.
 MODEL_KEYS = ('model', 'data_preprocessor')
@@ -113,7 +114,9 @@ def config_of_run(config: Optional[str], checkpoint: Union[str, dict],
     """
     if isinstance(checkpoint, str):
         checkpoint_name = checkpoint_name or checkpoint
-        checkpoint = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+        # Local files without mmengine's loader, which logs to the last runner's logger.
+        checkpoint = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu') \
+            if '://' in checkpoint else safe_load_checkpoint(checkpoint)
     where = osp.basename(checkpoint_name or 'the checkpoint')
     recorded = recorded_config(checkpoint)
     if config is None:

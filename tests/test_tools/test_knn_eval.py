@@ -43,6 +43,15 @@ def test_tool_scores_a_trained_checkpoint_as_the_online_hook_did(knn_tool, simcl
     assert result['result_type'] == 'knn_eval'
     assert result['checkpoint'] == simclr_run['checkpoint']
     assert result['config'] == simclr_run['config']
+    made = result['provenance']  # what made it: code, config, command, libraries, machine, time
+    assert made['commit'] == subprocess.run(['git', '-C', REPO, 'rev-parse', 'HEAD'],
+                                            capture_output=True, text=True).stdout.strip()
+    assert isinstance(made['dirty'], bool) and len(made['config_sha256']) == 64
+    assert made['config'] == 'configs/clae/simclr_r18_cifar10.py'
+    assert made['command'].startswith('main(argv): ') and '--cfg-options' in made['command']
+    assert {'torch', 'torchvision', 'mmengine', 'mmpretrain', 'mmcv'} <= set(made['libraries'])
+    assert made['device'] and made['torch_threads'] >= 1
+    assert made['started'] <= made['finished']
     assert (result['method'], result['eps'], result['dataset'], result['pretrain_dataset']) == \
         ('simclr', 0.03, 'CIFAR10', 'CIFAR10')
     assert (result['seed'], result['epoch']) == (0, 2)

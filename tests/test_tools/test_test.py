@@ -44,7 +44,7 @@ def test_checkpoint_of_another_architecture_is_a_one_line_error(simclr_run, tmp_
     assert 'does not fit the model' in error[0]
 
 
-def test_the_checkpoint_alone_rebuilds_its_run(simclr_run, tmp_path, monkeypatch, capsys):
+def test_the_checkpoint_alone_rebuilds_its_run(simclr_run, tmp_path, monkeypatch, capfd):
     """No CONFIG, no --cfg-options: the model (narrow encoder), the data and the evaluation
     are the ones the training recorded in the checkpoint; the score is the training's. The
     logs go to work_dirs/<config name>/test, and the training run's files stay as they were.
@@ -55,7 +55,7 @@ def test_the_checkpoint_alone_rebuilds_its_run(simclr_run, tmp_path, monkeypatch
               for name in os.listdir(simclr_run['work_dir'])}
     assert tool.main([simclr_run['checkpoint'], '--out', 'alone.json', '--cfg-options',
                       *FAST]) == 0
-    assert 'config: as recorded in epoch_2.pth' in capsys.readouterr().out
+    assert 'config: as recorded in epoch_2.pth' in capfd.readouterr().out
     validated = training_history(simclr_run['work_dir'])[2]
     metrics = read(tmp_path / 'alone.json')['metrics']
     assert (metrics['knn/top1'], metrics['knn/top5']) == (validated['knn/top1'],
@@ -67,7 +67,7 @@ def test_the_checkpoint_alone_rebuilds_its_run(simclr_run, tmp_path, monkeypatch
     config = osp.join(REPO, 'configs/clae/simclr_r18_cifar10_eps0.py')
     assert tool.main([config, simclr_run['checkpoint'], '--data-root', simclr_run['data_root'],
                       '--out', 'with_config.json', '--cfg-options', *FAST]) == 0
-    assert 'model: as recorded in epoch_2.pth; data and evaluation: ' in capsys.readouterr().out
+    assert 'model: as recorded in epoch_2.pth; data and evaluation: ' in capfd.readouterr().out
     assert read(tmp_path / 'with_config.json')['metrics']['knn/top1'] == metrics['knn/top1']
 
 

@@ -40,7 +40,7 @@ def build_parser():
 def run(args) -> None:
     if args.channels < 1 or args.num_layers < 1:
         raise CLAEError('--channels and --num-layers must be >= 1')
-    model, _ = build_model_from_checkpoint(args.config, args.checkpoint, args.cfg_options,
+    model, cfg = build_model_from_checkpoint(args.config, args.checkpoint, args.cfg_options,
                                            args.data_root)
     stats = dual_bn_running_stats(model)
     layers = select_layers(list(stats), args.layers, args.num_layers)
@@ -83,7 +83,7 @@ def run(args) -> None:
         figure='Fig. 4', config=args.config and osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
         seed=args.seed, layers=summary,
         all_layers={name: bn_distance(layer) for name, layer in stats.items()},
-        png=png, png_size=list(size)))
+        png=png, png_size=list(size)), cfg=cfg, config=args.config)
     for name in layers:
         print(f"{name}: mean |Δμ| {summary[name]['mean_abs_mean_diff']:.4g}, "
               f"mean |Δ log σ²| {summary[name]['mean_abs_log_var_diff']:.4g}")

@@ -139,7 +139,7 @@ def run(args) -> None:
         figure='Fig. 3', config=args.config and osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
         attack=template.attack, space=template.space, attack_cfg=template.attack_cfg,
         bn_mode=args.bn_mode, batches=args.batches, batch_size=int(batches[0].views[0].shape[0]),
-        seed=args.seed, probe=probe_settings, results=results, png=png, png_size=[width, height]))
+        seed=args.seed, probe=probe_settings, results=results, png=png, png_size=[width, height]), cfg=cfg, config=args.config)
     for result in results:
         print(f"eps {result['eps']:g}: contrastive loss adversarial "
               f"{result['adversarial_loss']['mean']:.4f} vs random {result['random_loss']['mean']:.4f}"

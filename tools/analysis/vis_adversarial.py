@@ -112,7 +112,7 @@ def run(args) -> None:
         figure='Fig. 2', config=args.config and osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint),
         eps=adversary.eps, attack=adversary.attack, space=adversary.space,
         attack_cfg=adversary.attack_cfg, bn_mode=args.bn_mode, batch_size=int(view.shape[0]),
-        seed=args.seed, attack_loss=losses, images=rows, png=png, png_size=[width, height]))
+        seed=args.seed, attack_loss=losses, images=rows, png=png, png_size=[width, height]), cfg=cfg, config=args.config)
     print(f'attack loss {losses["clean"]:.4f} (clean) -> {losses["adversarial"]:.4f} '
           f'(adversarial); figure written to {png}')
 
