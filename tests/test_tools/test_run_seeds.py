@@ -50,5 +50,8 @@ def test_best_knn_probe_checkpoint(tmp_path, cifar10_root):
     assert run_time['result_type'] == 'run_time' and run_time['seed'] == 0
     assert run_time['threads'] == 1 and run_time['host_cpus'] == os.cpu_count()
     assert 0 < run_time['train_s'] and 0 < run_time['score_s']
+    assert run_time['provenance']['commit'] and 'run_seeds.sh' in run_time['provenance']['command']
+    with open(osp.join(work_dir, 'linear_eval.json')) as f:
+        assert json.load(f)['provenance']['config_sha256']
     # three figures rounded to 0.1 s each
     assert abs(run_time['total_s'] - run_time['train_s'] - run_time['score_s']) < 0.11

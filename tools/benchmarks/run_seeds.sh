@@ -21,6 +21,7 @@
 #   PYTHON        the interpreter (default: the project's .venv/bin/python if there is one,
 #                 else python)
 set -euo pipefail
+ORIGINAL_ARGS=("$@")
 if [ $# -lt 2 ]; then
     echo "usage: bash $0 CONFIG N [GPUS]" >&2
     exit 2
@@ -86,12 +87,16 @@ for seed in "${SEED_LIST[@]}"; do
         "$PYTHON" "$HERE/best_knn_checkpoint.py" "$WORK_DIR" --prune > /dev/null
     fi
     # Wall time of the run (training, then both scores), for the result tables.
-    "$PYTHON" -c 'import json, sys; t0, t1, t2 = map(float, sys.argv[2:5]); json.dump(dict(
+    "$PYTHON" -c 'import json, shlex, sys; t0, t1, t2 = map(float, sys.argv[2:5])
+from clae_mm.evaluation.provenance import provenance
+made = dict(provenance(config=sys.argv[9]), command=shlex.join(sys.argv[10:]))
+json.dump(dict(
         result_type="run_time", config=sys.argv[5], seed=int(sys.argv[6]), host_cpus=int(sys.argv[7]),
         threads=int(sys.argv[8] or sys.argv[7]),  # OMP_NUM_THREADS, else one per CPU (torch)
-        train_s=round(t1 - t0, 1), score_s=round(t2 - t1, 1), total_s=round(t2 - t0, 1)),
+        train_s=round(t1 - t0, 1), score_s=round(t2 - t1, 1), total_s=round(t2 - t0, 1),
+        provenance=made),
         open(sys.argv[1], "w"), indent=2)' "$WORK_DIR/run_time.json" "$started" "$trained" \
         "$(date +%s.%N)" "$NAME" "$seed" "$(nproc --all)" \
-        "${OMP_NUM_THREADS:-}"
+        "${OMP_NUM_THREADS:-}" "$CONFIG" "$0" "${ORIGINAL_ARGS[@]}"
 done
 "$PYTHON" "$TOOLS/analysis/summarize_results.py" "$WORK_ROOT"
