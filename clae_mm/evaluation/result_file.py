@@ -9,7 +9,7 @@ from clae_mm.utils.atomic_io import atomic_write_text
 from clae_mm.utils.training_settings import (plain_value, recorded_training_settings,
                                              training_method, training_settings)
 
-RESULT_TYPES = ('knn_eval', 'linear_eval')
+RESULT_TYPES = ('knn_eval', 'linear_eval', 'robust_eval')
 
 
 def describe_run(cfg, checkpoint: dict, config_name: str = None) -> dict:
