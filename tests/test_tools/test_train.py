@@ -153,3 +153,17 @@ def test_our_default_hooks_can_be_disabled_from_the_command_line(cifar10_root, t
           'val_dataloader=None', 'val_evaluator=None')
     records = scalars(str(tmp_path))
     assert records and not any('knn/top1' in r for r in records)
+
+
+def test_best_checkpoint_chosen_on_a_validation_split_not_the_test_set(cifar10_root, tmp_path):
+    """The in-training kNN queries are the test split (as the authors' code); with
+    val_evaluator.val_fraction a seeded part of the bank (the training set) is held out and
+    scored too, and save_best=knn/val_top1 keeps the checkpoint chosen on it."""
+    train('configs/clae/simclr_r18_cifar10.py', str(tmp_path), cifar10_root,
+          'train_cfg.max_epochs=2', 'val_evaluator.val_fraction=0.25',
+          'default_hooks.checkpoint.save_best=knn/val_top1')
+    knn = [r for r in scalars(str(tmp_path)) if 'knn/val_top1' in r]
+    assert [r['step'] for r in knn] == [1, 2]
+    best = max(knn, key=lambda r: (r['knn/val_top1'], -r['step']))  # mmengine: the first of ties
+    assert [osp.basename(p) for p in glob.glob(osp.join(str(tmp_path), 'best_*.pth'))] == \
+        [f"best_knn_val_top1_epoch_{best['step']}.pth"]
