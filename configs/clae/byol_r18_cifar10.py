@@ -11,19 +11,7 @@
 # The eps-0 baseline: byol_r18_cifar10_eps0.py.
 _base_ = [
     '../_base_/models/byol_r18_cifar.py',
-    '../_base_/datasets/cifar10_simclr.py',
+    '../_base_/zoo_cifar10.py',  # the views, the runtime, the backbone kNN + probe
     '../_base_/schedules/lars_warmup_cosine_1000e.py',
-    '../_base_/default_runtime.py',
 ]
 optim_wrapper = dict(optimizer=dict(lr=1.0, weight_decay=1e-5))
-# Evaluation on the 512-d backbone output (solo-learn's kNN and linear protocols use the
-# backbone), the same for every method of configs/clae/ beyond the paper's, so their numbers
-# compare: kNN k 200, sigma 0.1 every epoch; tools/test.py adds the probe (Adam 3e-4, batch 256,
-# 1000 epochs on the cached features).
-knn_metric = dict(type='KNNAccuracy', stage='backbone', k=200, sigma=0.1)
-val_evaluator = knn_metric
-test_evaluator = [
-    knn_metric,
-    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
-         weight_decay=0.0),
-]
