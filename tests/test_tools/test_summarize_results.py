@@ -7,6 +7,7 @@ import os.path as osp
 
 import pytest
 
+from clae_mm.evaluation.result_file import load_results
 from tests.conftest import REPO
 
 _spec = importlib.util.spec_from_file_location(
@@ -302,7 +303,7 @@ def test_run_time_files_are_never_results(tmp_path, capsys):
     alone = str(tmp_path / 'no_results')  # a run time without results: no row
     os.makedirs(alone)
     write_run_time(alone, 'uel_eps0', 1, 900.0)
-    results = summarize.load_results([str(tmp_path)])
+    results = load_results([str(tmp_path)])
     assert [osp.basename(r['result_file']) for r in results] == ['knn_eval.json']
     assert summarize.main([str(tmp_path)]) == 0
     lines = lines_of(capsys)

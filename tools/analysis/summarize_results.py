@@ -43,27 +43,15 @@ training seed) the one of the latest epoch (then the newest file) counts.
 import argparse
 import csv
 import io
-import json
-import os.path as osp
-import statistics
 import sys
-from collections import defaultdict
 
-from clae_mm.evaluation.result_file import load_results
+from clae_mm.analysis.result_table import (METHOD_NAMES, PIXELS, RUN_TIME_LABEL, SCORE_LABELS,
+                                           SCORES, cell_values, collect, collect_run_times,
+                                           display_columns, epochs_label, load_selected_results,
+                                           mean_std, method_name, method_order,
+                                           paired_differences, paired_rows, row_label, row_order,
+                                           warn_merged_configs)
 from clae_mm.utils.errors import CLAEError, exit_code
-
-CLASSIFIERS = {'knn_eval': 'kNN', 'linear_eval': 'LR'}
-METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR', 'mocov2': 'MoCo v2',
-                'byol': 'BYOL', 'simsiam': 'SimSiam', 'barlowtwins': 'Barlow Twins'}
-DATASET_ORDER = ['CIFAR10', 'CIFAR100', 'TinyImageNet']  # Table 1's; then the others by name
-FEATURE_ORDER = ['embedding', 'backbone', 'pixels']
-SCORES = {'last': 'last_epoch', 'best': 'best_over_epochs', 'val': 'val_selected'}
-SCORE_LABELS = {'last': 'last epoch', 'best': 'best over epochs, selected on the test set',
-                'val': 'epoch selected on a validation split of the train set'}
-SELECTION_LABELS = {'best-knn': 'best-kNN checkpoint'}
-PIXELS = 'raw pixels'
-RUN_TIME_FILE = 'run_time.json'  # written by tools/benchmarks/run_seeds.sh beside the results
-RUN_TIME_LABEL = 'train + score (min)'
 
 
 def parse_args(argv=None):
@@ -84,227 +72,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def dataset_label(result: dict) -> str:
-    """The scored dataset, as 'PRETRAIN->DATASET' for a transferred encoder."""
-    dataset, pretrain = result.get('dataset'), result.get('pretrain_dataset')
-    return dataset if pretrain in (None, dataset) else f'{pretrain}->{dataset}'
-
-
-def config_name(result: dict):
-    name = result.get('config_name') or result.get('config')
-    return osp.splitext(osp.basename(name))[0] if name else None
-
-
-def trained_epochs(result: dict):
-    """How long the encoder trained: ``max_epochs`` of the run, else the epoch
-    of the scored checkpoint (the last one, unless a checkpoint was selected)."""
-    return result.get('max_epochs') if result.get('max_epochs') is not None else result.get('epoch')
-
-
-def row_key(result: dict, by_config: bool) -> tuple:
-    """('runs', method, eps, trained epochs, config or None), or (PIXELS,
-    method) for a raw-pixel result: the floor under that method's protocol."""
-    if result.get('feature') == 'pixels':
-        return (PIXELS, result.get('method'))
-    return ('runs', result.get('method'), float(result.get('eps') or 0.0), trained_epochs(result),
-            config_name(result) if by_config else None)
-
-
-def column_key(result: dict) -> tuple:
-    return (CLASSIFIERS[result['result_type']], result.get('feature') or 'unknown feature',
-            dataset_label(result), result.get('checkpoint_selection'))
-
-
-def protocol(result: dict) -> tuple:
-    """The classifier's settings and the data sizes, as (name, value) pairs."""
-    if result['result_type'] == 'knn_eval':
-        names = ('k', 'sigma', 'num_bank', 'num_query')
-        found = [(name, result.get(name)) for name in names]
-    else:
-        probe = result.get('probe') or {}
-        found = [(f'probe {name}', probe.get(name))
-                 for name in ('epochs', 'lr', 'batch_size', 'weight_decay')]
-        found += [(name, result.get(name)) for name in ('num_train', 'num_test')]
-    if result.get('feature') == 'pixels':
-        found.append(('feature_dim', result.get('feature_dim')))
-    return tuple(found)
-
-
-def _run_order(result: dict):
-    mtime = osp.getmtime(result['result_file']) if osp.exists(result['result_file']) else 0
-    return (result.get('epoch') or -1, mtime)
-
-
-def collect(results: list, score: str, metric: str, by_config: bool = False) -> dict:
-    """{(row, column, protocol): {(config name, seed): value}}; a run is a
-    config and a training seed (the file name when the seed is unknown). A
-    raw-pixel result, which no training changes, counts once per protocol."""
-    runs = {}
-    for result in results:
-        row = row_key(result, by_config)
-        run = (None, None) if row[0] == PIXELS else (
-            config_name(result),
-            result.get('seed') if result.get('seed') is not None else result['result_file'])
-        key = (row, column_key(result), protocol(result), run)
-        if key in runs:
-            kept, dropped = sorted([runs[key], result], key=_run_order, reverse=True)
-            if row[0] != PIXELS:
-                print(f"warning: {dropped['result_file']} repeats the run of "
-                      f"{kept['result_file']} (same config, eps, epochs, dataset, classifier, "
-                      f"feature and seed); {kept['result_file']} counts", file=sys.stderr)
-            elif kept.get(SCORES[score]) != dropped.get(SCORES[score]):
-                print(f"warning: the raw-pixel results {dropped['result_file']} and "
-                      f"{kept['result_file']} have the same protocol but different scores; "
-                      f"{kept['result_file']} counts", file=sys.stderr)
-            result = kept
-        runs[key] = result
-    cells = defaultdict(dict)
-    for (row, column, settings, run), result in sorted(runs.items(), key=str):
-        chosen = result.get(SCORES[score])
-        if not chosen or chosen.get(metric) is None:
-            print(f"warning: {result['result_file']} has no '{SCORES[score]}' score; skipped",
-                  file=sys.stderr)
-            continue
-        cells[(row, column, settings)][run] = float(chosen[metric])
-    return dict(cells)
-
-
-def _warn_merged_configs(results: list) -> None:
-    configs = defaultdict(set)
-    for result in results:
-        row = row_key(result, by_config=False)
-        if row[0] != PIXELS and config_name(result):
-            configs[row].add(config_name(result))
-    for row, names in sorted(configs.items(), key=str):
-        if len(names) > 1:
-            print(f"warning: the row {row_label(row)} holds runs of {len(names)} configs "
-                  f"({', '.join(sorted(names))}); pass --rows config to split them",
-                  file=sys.stderr)
-
-
-def _load_run_time(path: str):
-    """The run_time.json at ``path`` (a dict with a numeric ``total_s``), or
-    None with a warning when it is unreadable or not a run time."""
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, ValueError) as error:
-        print(f'warning: {path} is unreadable ({error}); its run time is skipped',
-              file=sys.stderr)
-        return None
-    if not isinstance(data, dict):
-        data = {}
-    total = data.get('total_s')
-    if data.get('result_type') != 'run_time' or isinstance(total, bool) \
-            or not isinstance(total, (int, float)):
-        print(f"warning: {path} is not a run time (result_type 'run_time' with a number "
-              "'total_s'); skipped", file=sys.stderr)
-        return None
-    return data
-
-
-def collect_run_times(results: list, by_config: bool = False) -> dict:
-    """{row: [minutes]}: per row of runs, ``total_s / 60`` of each run_time.json
-    sitting in a folder that holds a result of that row (raw-pixel results
-    have no run time). A folder counts once per row; where two folders of a
-    row hold the run time of the same config and seed, the newest file counts."""
-    folders = defaultdict(set)
-    for result in results:
-        row = row_key(result, by_config)
-        if row[0] != PIXELS:
-            folders[row].add(osp.dirname(osp.abspath(result['result_file'])))
-    loaded = {}
-    times = {}
-    for row, found in sorted(folders.items(), key=str):
-        runs = {}
-        for folder in sorted(found):
-            path = osp.join(folder, RUN_TIME_FILE)
-            if not osp.isfile(path):
-                continue
-            if path not in loaded:
-                loaded[path] = _load_run_time(path)
-            data = loaded[path]
-            if data is None:
-                continue
-            run = (data.get('config'), data.get('seed')) if data.get('seed') is not None \
-                else (None, path)
-            if run in runs:
-                kept, dropped = sorted([runs[run][0], path], key=osp.getmtime, reverse=True)
-                print(f'warning: {dropped} repeats the run time of {kept} (same config and '
-                      f'seed); {kept} counts', file=sys.stderr)
-                if kept == runs[run][0]:
-                    continue
-            runs[run] = (path, float(data['total_s']) / 60)
-        if runs:
-            times[row] = [minutes for _, minutes in runs.values()]
-    return times
-
-
-# --------------------------------------------------------------------------- #
-# Layout
-def _method_order(method):
-    order = list(METHOD_NAMES)
-    return (order.index(method) if method in order else len(order), str(method))
-
-
-def _row_order(row: tuple):
-    if row[0] == PIXELS:
-        return (1,)
-    _, _, eps, epochs, config = row
-    return (0, -1 if epochs is None else epochs, eps, str(config))
-
-
-def _column_order(column: tuple):
-    classifier, feature, dataset, selection = column
-    return (list(CLASSIFIERS.values()).index(classifier),
-            DATASET_ORDER.index(dataset) if dataset in DATASET_ORDER else len(DATASET_ORDER),
-            str(dataset),
-            FEATURE_ORDER.index(feature) if feature in FEATURE_ORDER else len(FEATURE_ORDER),
-            str(feature), str(selection))
-
-
-def display_columns(cells: dict) -> list:
-    """[(column, protocol or None, label)]: one per column, or one per protocol
-    where a row holds results of several protocols in that column."""
-    protocols = defaultdict(set)
-    per_row = defaultdict(set)
-    for row, column, settings in cells:
-        protocols[column].add(settings)
-        per_row[(row, column)].add(settings)
-    shown = []
-    for column in sorted(protocols, key=_column_order):
-        classifier, feature, dataset, selection = column
-        label = f'{classifier} {feature} {dataset}'
-        if selection:
-            label += f' ({SELECTION_LABELS.get(selection, selection)})'
-        if all(len(found) == 1 for (_, c), found in per_row.items() if c == column):
-            shown.append((column, None, label))
-            continue
-        variants = sorted(protocols[column], key=str)
-        differ = [i for i in range(len(variants[0]))
-                  if len({variant[i][1] for variant in variants}) > 1]
-        for variant in variants:
-            shown.append((column, variant, label + ' (' + ', '.join(
-                f'{variant[i][0]}={variant[i][1]}' for i in differ) + ')'))
-    return shown
-
-
-def cell_values(cells: dict, row: tuple, column: tuple, variant) -> dict:
-    """{(config name, seed): value} of one table cell (a column without a
-    protocol split holds one protocol per row)."""
-    found = {}
-    for (r, c, settings), values in cells.items():
-        if r == row and c == column and (variant is None or settings == variant):
-            found.update(values)
-    return found
-
-
-def mean_std(values: list):
-    """(mean, sample std or None for a single value, n)."""
-    std = statistics.stdev(values) if len(values) > 1 else None
-    return statistics.fmean(values), std, len(values)
-
-
 def cell(values: list, signed: bool = False, digits: int = 2) -> str:
     if not values:
         return '-'
@@ -313,39 +80,6 @@ def cell(values: list, signed: bool = False, digits: int = 2) -> str:
     return f'{number} (n=1)' if std is None else f'{number} ± {std:.{digits}f} (n={n})'
 
 
-def _epochs(epochs) -> str:
-    return '?' if epochs is None else str(epochs)
-
-
-def _method_name(method) -> str:
-    return METHOD_NAMES.get(method, str(method))
-
-
-def row_label(row: tuple) -> str:
-    if row[0] == PIXELS:
-        return PIXELS if row[1] is None else f'{_method_name(row[1])}: {PIXELS}'
-    _, method, eps, epochs, config = row
-    return f"{METHOD_NAMES.get(method, str(method))} eps {eps:g}, {_epochs(epochs)} epochs" + (
-        f', {config}' if config else '')
-
-
-def paired_rows(rows: list) -> list:
-    """(CLAE row, baseline row) of one method: every eps > 0 row with every
-    eps 0 row (the equal-epoch and any compute-matched baseline)."""
-    runs = [row for row in rows if row[0] == 'runs']
-    return [(clae, baseline) for clae in runs if clae[2] > 0
-            for baseline in runs if baseline[2] == 0]
-
-
-def paired_differences(clae: dict, baseline: dict) -> list:
-    """CLAE - baseline per training seed, over the seeds both cells have once
-    (a seed of two configs merged into one row pairs with nothing)."""
-    def by_seed(cell_runs: dict) -> dict:
-        seeds = [seed for _, seed in cell_runs if not isinstance(seed, str)]
-        return {seed: value for (_, seed), value in cell_runs.items() if seeds.count(seed) == 1}
-
-    clae, baseline = by_seed(clae), by_seed(baseline)
-    return [clae[seed] - baseline[seed] for seed in sorted(set(clae) & set(baseline))]
 
 
 def table(cells: dict, by_config: bool, times: dict = None):
@@ -355,12 +89,12 @@ def table(cells: dict, by_config: bool, times: dict = None):
     time, a last column RUN_TIME_LABEL holds each row of runs' minutes (none
     for the other rows)."""
     columns = display_columns(cells)
-    methods = sorted({row[1] for row, _, _ in cells}, key=_method_order)
+    methods = sorted({row[1] for row, _, _ in cells}, key=method_order)
     empty = ['-'] if by_config else []
     body = []
     for method in methods:
-        rows = sorted({row for row, _, _ in cells if row[1] == method}, key=_row_order)
-        name = _method_name(method)
+        rows = sorted({row for row, _, _ in cells if row[1] == method}, key=row_order)
+        name = method_name(method)
         for row in rows:
             values = [(list(cell_values(cells, row, c, v).values()), False) for c, v, _ in columns]
             if row[0] == PIXELS:
@@ -368,7 +102,7 @@ def table(cells: dict, by_config: bool, times: dict = None):
                              values + ([([], False)] if times else [])))
                 continue
             _, _, eps, epochs, config = row
-            body.append(('runs', [name, f'{eps:g}', _epochs(epochs)]
+            body.append(('runs', [name, f'{eps:g}', epochs_label(epochs)]
                          + ([str(config)] if by_config else []),
                          values + ([(times.get(row, []), False)] if times else [])))
             if row != [r for r in rows if r[0] == 'runs'][-1]:
@@ -379,7 +113,7 @@ def table(cells: dict, by_config: bool, times: dict = None):
                          for c, v, _ in columns] + ([([], True)] if times else [])
                 body.append(('CLAE - baseline',
                              [f'{name}: CLAE - baseline', f'{clae[2]:g} - {baseline[2]:g}',
-                              f'{_epochs(clae[3])} - {_epochs(baseline[3])}']
+                              f'{epochs_label(clae[3])} - {epochs_label(baseline[3])}']
                              + ([f'{clae[4]} - {baseline[4]}'] if by_config else []), diffs))
     header = ['Method', 'eps', 'epochs'] + (['config'] if by_config else [])
     return header, [label for _, _, label in columns] + ([RUN_TIME_LABEL] if times else []), body
@@ -435,22 +169,10 @@ def main(argv=None) -> int:
 
 
 def print_table(args) -> None:
-    missing = [path for path in args.work_dirs if not osp.exists(path)]
-    if missing:
-        raise CLAEError(f'{", ".join(missing)} not found; pass work dirs holding knn_eval / '
-                        'linear_eval JSON results')
-    results = load_results(args.work_dirs)
-    if not results:
-        raise CLAEError(f'no knn_eval / linear_eval result under {" ".join(args.work_dirs)}; run '
-                        'tools/benchmarks/knn_eval.py or linear_eval.py first')
-    if args.method:
-        results = [result for result in results if result.get('method') in args.method]
-        if not results:
-            raise CLAEError(f'no result of {", ".join(args.method)} under '
-                            f'{" ".join(args.work_dirs)}')
+    results = load_selected_results(args.work_dirs, args.method)
     by_config = args.rows == 'config'
     if not by_config:
-        _warn_merged_configs(results)
+        warn_merged_configs(results)
     cells = collect(results, args.score, args.metric, by_config)
     if not cells:
         raise CLAEError(f'no result has a {SCORES[args.score]!r} score')
