@@ -76,9 +76,11 @@ def test_features_classifiers_and_datasets_get_their_own_columns(work_dirs, caps
                         '82.83 ± 0.76 (n=3) |')
     assert lines[4] == ('| SimCLR | 0.03 | 100 | - | 77.33 ± 1.15 (n=3) | 71.67 ± 1.26 (n=3) | - '
                         '| 83.67 ± 0.58 (n=3) |')
-    # CLAE - baseline per seed: kNN (1, 2, 0.5), kNN backbone (0.5, 0.5, 1), LR (1, 0.5, 1)
+    # CLAE - baseline per seed: kNN (1, 2, 0.5), kNN backbone (0.5, 0.5, 1), LR (1, 0.5, 1);
+    # the 95 % CI is mean ± t(0.975, 2) std / sqrt(3), t = 4.3027: kNN 1.1667 ± 1.8973
     assert lines[5] == ('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 100 | - | +1.17 ± 0.76 '
-                        '(n=3) | +0.67 ± 0.29 (n=3) | - | +0.83 ± 0.29 (n=3) |')
+                        '(n=3), CI [-0.73, +3.06], 3+/0- | +0.67 ± 0.29 (n=3), CI [-0.05, '
+                        '+1.38], 3+/0- | - | +0.83 ± 0.29 (n=3), CI [+0.12, +1.55], 3+/0- |')
     # the raw-pixel kNN under SimCLR's protocol is its own row, one measurement however
     # many run dirs hold it
     assert lines[6] == '| SimCLR: raw pixels | - | - | - | - | - | 79.50 (n=1) | - |'
@@ -111,8 +113,9 @@ def test_paired_differences_use_only_the_seeds_both_rows_have(tmp_path, capsys):
     lines = lines_of(capsys)
     assert lines[2] == '| UEL | 0 | 100 | 71.00 ± 1.41 (n=2) |'
     assert lines[3] == '| UEL | 0.03 | 100 | 78.67 ± 10.02 (n=3) |'
-    # seeds 0 and 1: differences 1 and 3 (seed 2 has no baseline)
-    assert lines[4] == '| UEL: CLAE - baseline | 0.03 - 0 | 100 - 100 | +2.00 ± 1.41 (n=2) |'
+    # seeds 0 and 1: differences 1 and 3 (seed 2 has no baseline); CI 2 ± t(0.975, 1) = 12.71
+    assert lines[4] == ('| UEL: CLAE - baseline | 0.03 - 0 | 100 - 100 | +2.00 ± 1.41 (n=2), '
+                        'CI [-10.71, +14.71], 2+/0- |')
 
 
 def test_a_compute_matched_baseline_is_its_own_row_and_pair(work_dirs, capsys):
@@ -130,8 +133,9 @@ def test_a_compute_matched_baseline_is_its_own_row_and_pair(work_dirs, capsys):
     capsys.readouterr()
     summarize.main([work_dirs])
     out = capsys.readouterr().out
-    # CLAE (76, 78, 78) - long baseline (78, 79, 80) on the embedding kNN
-    assert '| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 180 | - | -1.67 ± 0.58 (n=3) |' in out
+    # CLAE (76, 78, 78) - long baseline (78, 79, 80) on the embedding kNN: every seed below
+    assert ('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 180 | - | -1.67 ± 0.58 (n=3), '
+            'CI [-3.10, -0.23], 0+/3- |') in out
 
 
 def test_a_probe_of_the_best_knn_checkpoint_gets_its_own_column(tmp_path, capsys):
@@ -201,6 +205,15 @@ def test_csv_has_every_row_with_mean_std_and_n(work_dirs, capsys):
     assert simclr['kNN embedding FashionMNIST n'] == '3'
     assert float(difference['LR backbone FashionMNIST mean']) == pytest.approx(0.8333, abs=1e-4)
     assert difference['LR backbone FashionMNIST n'] == '3'
+    # the 95 % CI of every cell; the seeds of each sign only for the differences
+    low, high = (float(difference[f'LR backbone FashionMNIST ci95_{end}'])
+                 for end in ('low', 'high'))
+    assert (low, high) == pytest.approx((0.1162, 1.5505), abs=1e-4)
+    assert (difference['LR backbone FashionMNIST above'],
+            difference['LR backbone FashionMNIST below']) == ('3', '0')
+    assert float(simclr['kNN embedding FashionMNIST ci95_low']) == pytest.approx(73.0409, abs=1e-4)
+    assert simclr['kNN embedding FashionMNIST above'] == ''
+    assert pixels['kNN pixels FashionMNIST ci95_low'] == ''  # one value: no interval
     assert pixels['kNN pixels FashionMNIST mean'] == '79.5000'
     assert pixels['kNN pixels FashionMNIST n'] == '1'
     assert pixels['kNN embedding FashionMNIST n'] == '0'
@@ -286,7 +299,8 @@ def test_run_times_of_the_rows_folders_fill_a_last_column(work_dirs, capsys):
     assert lines[4] == ('| SimCLR | 0.03 | 100 | - | 77.33 ± 1.15 (n=3) | 71.67 ± 1.26 (n=3) | - '
                         '| 83.67 ± 0.58 (n=3) | 10.1 ± 0.1 (n=2) |')
     assert lines[5] == ('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 100 | - | +1.17 ± 0.76 '
-                        '(n=3) | +0.67 ± 0.29 (n=3) | - | +0.83 ± 0.29 (n=3) | - |')
+                        '(n=3), CI [-0.73, +3.06], 3+/0- | +0.67 ± 0.29 (n=3), CI [-0.05, '
+                        '+1.38], 3+/0- | - | +0.83 ± 0.29 (n=3), CI [+0.12, +1.55], 3+/0- | - |')
     assert lines[6] == '| SimCLR: raw pixels | - | - | - | - | - | 79.50 (n=1) | - | - |'
     assert len([line for line in lines if line.startswith('|')]) == 7
     # the score note stays as it was; the time note follows it
@@ -352,8 +366,9 @@ def test_csv_has_the_run_time_columns(work_dirs, capsys):
                        total)
     assert summarize.main([work_dirs, '--format', 'csv']) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].endswith(
-        ',train + score (min) mean,train + score (min) std,train + score (min) n')
+    assert out.splitlines()[0].endswith(','.join(
+        f'train + score (min) {part}'
+        for part in ('mean', 'std', 'n', 'ci95_low', 'ci95_high', 'above', 'below')))
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r['row'], r['eps'], r['train + score (min) n']) for r in rows] == [
         ('runs', '0.03', '0'), ('runs', '0', '3'), ('runs', '0.03', '0'),

@@ -26,7 +26,12 @@ What never shares a cell or a column:
 
 For each method, every CLAE row (eps > 0) is paired with every baseline row
 (eps 0): a "CLAE - baseline" row gives the mean +- sample std of the per-seed
-differences over the seeds both rows have, and their number n.
+differences over the seeds both rows have, their number n, the 95 %
+confidence interval of their mean (paired t: mean +- t(0.975, n-1) std /
+sqrt(n); clae_mm/analysis/confidence_intervals.py) and how many seeds are
+above and below 0 ("3+/0-"). The CSV gives every cell's interval
+(ci95_low, ci95_high) and, for the differences, the seeds of each sign
+(above, below).
 
 Where run_seeds.sh recorded the wall time of a run (``run_time.json`` in
 the folder of its result files), a last column "train + score (min)" gives,
@@ -45,6 +50,7 @@ import csv
 import io
 import sys
 
+from clae_mm.analysis.confidence_intervals import sign_counts, t_interval
 from clae_mm.analysis.result_table import (METHOD_NAMES, PIXELS, RUN_TIME_LABEL, SCORE_LABELS,
                                            SCORES, cell_values, collect, collect_run_times,
                                            display_columns, epochs_label, load_selected_results,
@@ -52,6 +58,9 @@ from clae_mm.analysis.result_table import (METHOD_NAMES, PIXELS, RUN_TIME_LABEL,
                                            paired_differences, paired_rows, row_label, row_order,
                                            warn_merged_configs)
 from clae_mm.utils.errors import CLAEError, exit_code
+
+# Per column of the CSV; above / below (seeds of each sign) for CLAE - baseline rows only.
+CSV_PARTS = ('mean', 'std', 'n', 'ci95_low', 'ci95_high', 'above', 'below')
 
 
 def parse_args(argv=None):
@@ -73,13 +82,20 @@ def parse_args(argv=None):
 
 
 def cell(values: list, signed: bool = False, digits: int = 2) -> str:
+    """mean ± std (n); a paired difference (``signed``) adds its 95 % confidence
+    interval (two values or more) and how many seeds it is above / below 0."""
     if not values:
         return '-'
     mean, std, n = mean_std(values)
     number = f'{mean:+.{digits}f}' if signed else f'{mean:.{digits}f}'
-    return f'{number} (n=1)' if std is None else f'{number} ± {std:.{digits}f} (n={n})'
-
-
+    text = f'{number} (n=1)' if std is None else f'{number} ± {std:.{digits}f} (n={n})'
+    if signed:
+        interval = t_interval(values)
+        if interval.low is not None:
+            text += f', CI [{interval.low:+.{digits}f}, {interval.high:+.{digits}f}]'
+        above, below = sign_counts(values)
+        text += f', {above}+/{below}-'
+    return text
 
 
 def table(cells: dict, by_config: bool, times: dict = None):
@@ -119,6 +135,10 @@ def table(cells: dict, by_config: bool, times: dict = None):
     return header, [label for _, _, label in columns] + ([RUN_TIME_LABEL] if times else []), body
 
 
+def _csv_number(value) -> str:
+    return '' if value is None else f'{value:.4f}'
+
+
 def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = False,
            times: dict = None) -> str:
     """The table as markdown (with its notes) or CSV; ``times``: the run times
@@ -128,15 +148,17 @@ def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = Fal
         out = io.StringIO()
         writer = csv.writer(out, lineterminator='\n')
         writer.writerow(['row'] + [h.lower() for h in header]
-                        + [f'{label} {part}' for label in labels for part in ('mean', 'std', 'n')])
+                        + [f'{label} {part}' for label in labels for part in CSV_PARTS])
         for kind, fields, values in body:
             numbers = []
-            for got, _ in values:
-                if got:
-                    mean, std, n = mean_std(got)
-                    numbers += [f'{mean:.4f}', '' if std is None else f'{std:.4f}', n]
-                else:
-                    numbers += ['', '', 0]
+            for got, signed in values:
+                if not got:
+                    numbers += ['', '', 0, '', '', '', '']
+                    continue
+                interval = t_interval(got)
+                above, below = sign_counts(got) if signed else ('', '')
+                numbers += [f'{interval.mean:.4f}', _csv_number(interval.std), interval.n,
+                            _csv_number(interval.low), _csv_number(interval.high), above, below]
             method = fields[0] if kind == 'runs' else fields[0].split(': ')[0]
             writer.writerow([kind, method] + fields[1:] + numbers)
         return out.getvalue().rstrip('\n')
@@ -151,7 +173,9 @@ def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = Fal
             'seeds, n runs per cell; epochs: the trained epochs.')
     if 'CLAE - baseline' in kinds:
         note += (' CLAE - baseline: mean ± sample std of the per-seed differences over the seeds '
-                 'both rows have (n pairs).')
+                 'both rows have (n pairs); CI: their 95 % confidence interval, mean ± '
+                 't(0.975, n-1) · std / √n; a+/b-: a seeds with CLAE above its baseline, b '
+                 'below.')
     if 'raw pixels' in kinds:
         note += ' raw pixels: the classifier on the normalised input image, no encoder.'
     notes = [note]
