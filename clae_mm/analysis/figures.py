@@ -1,11 +1,13 @@
-"""What every analysis tool writes: a PNG of a known pixel size and the
-numbers behind it (JSON, and CSV for tables)."""
+"""What every analysis tool writes: a PNG of a known pixel size (and an SVG
+where a figure is committed) and the numbers behind it (JSON, and CSV for
+tables)."""
 import csv
 import json
 import os
 import os.path as osp
 from typing import Dict, List, Sequence, Tuple
 
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -35,6 +37,14 @@ def save_figure(fig, path: str) -> Tuple[int, int]:
     width, height = (round(v) for v in fig.get_size_inches() * fig.dpi)
     fig.savefig(path, dpi=fig.dpi, format='png')
     return width, height
+
+
+def save_svg(fig, path: str) -> None:
+    """Write ``fig`` as an SVG that is the same file for the same figure: no
+    date, fixed element ids, text as text (small; the viewer's fonts draw it)."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with matplotlib.rc_context({'svg.hashsalt': 'clae_mm', 'svg.fonttype': 'none'}):
+        fig.savefig(path, format='svg', metadata={'Date': None})
 
 
 def write_json(path: str, data: dict, cfg=None, config: str = None) -> None:

@@ -1,5 +1,6 @@
-"""Run a tools/analysis script in this process (no interpreter start-up per
-call, which costs more than the analysis itself on a tiny checkpoint)."""
+"""Run a tools/analysis (or tools/visualization) script in this process (no
+interpreter start-up per call, which costs more than the analysis itself on a
+tiny checkpoint)."""
 import importlib.util
 import os.path as osp
 
@@ -8,9 +9,9 @@ import matplotlib.image
 from tests.conftest import REPO
 
 
-def load_tool(name: str):
-    path = osp.join(REPO, 'tools', 'analysis', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'analysis_tool_{name}', path)
+def load_tool(name: str, folder: str = 'analysis'):
+    path = osp.join(REPO, 'tools', folder, f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'{folder}_tool_{name}', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
