@@ -12,18 +12,24 @@ from clae_mm.utils import register_all_modules
 from clae_mm.utils.errors import exit_code
 
 
-def checkpoint_parser(description: str) -> argparse.ArgumentParser:
-    """[CONFIG] CHECKPOINT --data-root --cfg-options --out-dir --seed --device."""
+def checkpoint_parser(description: str, checkpoint_optional: bool = False
+                      ) -> argparse.ArgumentParser:
+    """[CONFIG] CHECKPOINT --data-root --cfg-options --out-dir --seed --device; with
+    ``checkpoint_optional`` a CONFIG (a .py file) alone is accepted too (checkpoint None)."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('paths', nargs='+', metavar='[CONFIG] CHECKPOINT',
+    parser.add_argument('paths', nargs='+',
+                        metavar='CONFIG | [CONFIG] CHECKPOINT' if checkpoint_optional
+                        else '[CONFIG] CHECKPOINT',
                         help='CHECKPOINT: an epoch_N.pth file; the model is rebuilt from the '
-                        'config it records. CONFIG (optional): take the data from this file')
+                        'config it records. CONFIG (optional): take the data from this file'
+                        + ('; a CONFIG alone: no checkpoint' if checkpoint_optional else ''))
+    parser.set_defaults(checkpoint_optional=checkpoint_optional)
     parser.add_argument('--data-root', help='point every dataset of the config at this directory')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config, key=value (the same as in training, '
                         'e.g. a narrower backbone)')
     parser.add_argument('--out-dir', help='where to write the PNG and its numbers '
-                        '(default: analysis/ beside the checkpoint)')
+                        '(default: analysis/ beside the checkpoint, or ./analysis)')
     parser.add_argument('--seed', type=int, default=0,
                         help='seeds the image sampling, augmentations and random perturbations')
     parser.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'cuda:N'")
@@ -31,8 +37,11 @@ def checkpoint_parser(description: str) -> argparse.ArgumentParser:
 
 
 def default_out_dir(args) -> str:
+    """``--out-dir``, else analysis/ beside the checkpoint, else ./analysis."""
     if args.out_dir:
         return args.out_dir
+    if not args.checkpoint:
+        return 'analysis'
     return osp.join(osp.dirname(osp.abspath(args.checkpoint)), 'analysis')
 
 
@@ -52,5 +61,7 @@ def run_main(main: Callable[[argparse.Namespace], None], parser: argparse.Argume
         if len(args.paths) > 2:
             parser.error(f'expected [CONFIG] CHECKPOINT, got {len(args.paths)} paths')
         args.config, args.checkpoint = ([None] + args.paths)[-2:]
+        if args.checkpoint_optional and args.config is None and args.checkpoint.endswith('.py'):
+            args.config, args.checkpoint = args.checkpoint, None
     register_all_modules()
     return exit_code(lambda: main(args))

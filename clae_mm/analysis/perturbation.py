@@ -119,6 +119,21 @@ def probe_scores(model, probe: nn.Module, inputs: torch.Tensor, labels: torch.Te
                 top1=100.0 * (logits.argmax(1) == labels).float().mean().item())
 
 
+def amplified(delta: np.ndarray, amplify: str = 'auto'):
+    """(images in [0, 1], factor per image) showing ``delta`` ((B, H, W, C), in
+    [0, 1] pixel units) as ``0.5 + factor * delta`` around mid-grey; 'auto'
+    scales each image's largest |delta| to 0.5, else ``amplify`` is the factor."""
+    if amplify == 'auto':
+        largest = np.abs(delta).reshape(len(delta), -1).max(1)
+        factors = 0.5 / np.maximum(largest, 1e-12)
+    else:
+        try:
+            factors = np.full(len(delta), float(amplify))
+        except ValueError:
+            raise CLAEError(f"--amplify must be 'auto' or a number, got {amplify!r}") from None
+    return (0.5 + factors[:, None, None, None] * delta).clip(0, 1), factors
+
+
 def mean_std(values: Sequence[float]) -> Dict[str, float]:
     """Mean and standard deviation (ddof=1; 0 for a single value)."""
     values = np.asarray(values, dtype=float)

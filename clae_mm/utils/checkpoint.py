@@ -4,6 +4,7 @@ from typing import List, Optional, Sequence, Union
 
 from torch import nn
 
+from .cfg_options import load_config, merge_cfg_options, options_dict
 from .data_root import apply_data_root
 from .errors import CLAEError
 from .safe_load import safe_load_checkpoint
@@ -74,6 +75,32 @@ def load_checkpoint_strict(model: nn.Module, path: str, map_location='cpu') -> d
     return checkpoint
 
 
+def _build_model(cfg):
+    """The config's model with its top-level ``data_preprocessor``, as the Runner builds it."""
+    from clae_mm.registry import MODELS
+    model_cfg = cfg.model.copy()
+    if cfg.get('data_preprocessor') is not None:
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    return MODELS.build(model_cfg)
+
+
+def build_model_from_config(config: str,
+                            cfg_options: Union[None, dict, Sequence[str]] = None,
+                            data_root: Optional[str] = None):
+    """Build the model of the config file ``config``, freshly initialised (no
+    checkpoint: e.g. for its data preprocessor), ``cfg_options`` on top.
+
+    Returns:
+        ``(model on the CPU, cfg)``, cfg with the options and data root applied.
+    """
+    from .setup_env import register_all_modules
+    register_all_modules()
+    cfg = merge_cfg_options(load_config(config), options_dict(cfg_options))
+    if data_root:
+        apply_data_root(cfg, data_root)
+    return _build_model(cfg), cfg
+
+
 def build_model_from_checkpoint(config: Optional[str],
                                 checkpoint: str,
                                 cfg_options: Union[None, dict, Sequence[str]] = None,
@@ -89,7 +116,6 @@ def build_model_from_checkpoint(config: Optional[str],
         dict (``meta`` with epoch and seed, ``message_hub`` ...) as a third
         item when ``return_checkpoint``.
     """
-    from clae_mm.registry import MODELS
     from .run_config import config_of_run
     from .setup_env import register_all_modules
     register_all_modules()
@@ -99,10 +125,7 @@ def build_model_from_checkpoint(config: Optional[str],
     print(note, flush=True)
     if data_root:
         apply_data_root(cfg, data_root)
-    model_cfg = cfg.model.copy()
-    if cfg.get('data_preprocessor') is not None:
-        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(model_cfg)
+    model = _build_model(cfg)
     loaded = load_checkpoint_strict(model, checkpoint)
     model.eval()
     return (model, cfg, loaded) if return_checkpoint else (model, cfg)

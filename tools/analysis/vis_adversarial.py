@@ -22,9 +22,9 @@ from clae_mm.analysis.command_line import (checkpoint_parser, default_out_dir,
 from clae_mm.analysis.figures import (new_figure, save_figure, show_image,
                                       write_csv, write_json)
 from clae_mm.analysis.perturbation import (BN_MODES, adversarial_views,
-                                           adversary_from_config, attack_loss,
+                                           adversary_from_config, amplified, attack_loss,
                                            check_attackable)
-from clae_mm.analysis.view_batches import (pixel_scale, to_pixels,
+from clae_mm.analysis.view_batches import (pixel_delta, to_pixels,
                                            training_view_batches)
 from clae_mm.models.utils.attacks import ATTACKS
 from clae_mm.utils import CLAEError
@@ -49,19 +49,6 @@ def build_parser():
     return parser
 
 
-def amplified(delta: np.ndarray, amplify: str):
-    """(images in [0, 1], factor per image) showing delta around mid-grey."""
-    if amplify == 'auto':
-        largest = np.abs(delta).reshape(len(delta), -1).max(1)
-        factors = 0.5 / np.maximum(largest, 1e-12)
-    else:
-        try:
-            factors = np.full(len(delta), float(amplify))
-        except ValueError:
-            raise CLAEError(f"--amplify must be 'auto' or a number, got {amplify!r}") from None
-    return (0.5 + factors[:, None, None, None] * delta).clip(0, 1), factors
-
-
 def run(args) -> None:
     if args.num_images < 1:
         raise CLAEError(f'--num-images must be >= 1, got {args.num_images}')
@@ -84,8 +71,7 @@ def run(args) -> None:
     clean_px = to_pixels(view[:shown], model.data_preprocessor)
     adversarial_px = to_pixels(adversarial[:shown], model.data_preprocessor)
     # The difference before clamping, in [0, 1] pixel units.
-    delta = ((adversarial[:shown] - view[:shown]).detach().float().cpu()
-             * pixel_scale(model.data_preprocessor)).permute(0, 2, 3, 1).numpy()
+    delta = pixel_delta(view[:shown], adversarial[:shown], model.data_preprocessor)
     difference_px, factors = amplified(delta, args.amplify)
 
     fig, axes = new_figure(COLUMN_PX * shown, 3 * ROW_PX + TOP_PX, 3, shown)
