@@ -16,7 +16,8 @@ preprocessor. With one, view 1 (x^q) of the whole batch is attacked as in
 training (eq. 15; the config's attack at its eps, or --eps / --attack) and
 the rows "adversarial" and "perturbation" (0.5 + factor * delta, as Fig. 2)
 are added; the checkpoint must have adversarial BNs (a CLAE run).
-Writes ``views.png`` (130 x 140 pixels per image and row) and ``views.json``.
+Writes ``views.png`` (130 x 140 pixels per image and row, 90 + 64 for the labels
+and the title, at least 480 wide) and ``views.json``.
 """
 import os.path as osp
 import sys
@@ -35,7 +36,8 @@ from clae_mm.models.utils.attacks import ATTACKS
 from clae_mm.utils import CLAEError
 from clae_mm.utils.checkpoint import build_model_from_checkpoint, build_model_from_config
 
-COLUMN_PX, ROW_PX, TOP_PX, LEFT_PX = 130, 140, 50, 90
+COLUMN_PX, ROW_PX, TOP_PX, LEFT_PX = 130, 140, 64, 90
+MIN_WIDTH_PX = 480  # room for the title
 
 
 def build_parser():
@@ -87,8 +89,8 @@ def view_name(number: int) -> str:
 
 def draw(rows: list, images: list, dataset, title: str):
     """One row per kind of image, one column per image of the batch."""
-    fig, axes = new_figure(LEFT_PX + COLUMN_PX * len(images), TOP_PX + ROW_PX * len(rows),
-                           len(rows), len(images))
+    fig, axes = new_figure(max(LEFT_PX + COLUMN_PX * len(images), MIN_WIDTH_PX),
+                           TOP_PX + ROW_PX * len(rows), len(rows), len(images))
     for row, (name, pictures, titles) in enumerate(rows):
         for column, picture in enumerate(pictures):
             title_of = titles[column] if titles else None
@@ -97,7 +99,7 @@ def draw(rows: list, images: list, dataset, title: str):
                 title_of = f"#{entry['index']} {class_name(dataset, entry['label'])}".strip()
             show_image(axes[row, column], picture, title_of)
         axes[row, 0].set_ylabel(name, fontsize=9)
-    fig.suptitle(title, fontsize=9)
+    fig.suptitle(title, fontsize=9, y=1 - 4 / fig.bbox.height, va='top')
     fig.subplots_adjust(left=LEFT_PX / fig.bbox.width, right=0.99, bottom=0.02,
                         top=1 - TOP_PX / fig.bbox.height, wspace=0.06, hspace=0.25)
     return fig
@@ -136,10 +138,10 @@ def run(args) -> None:
                          amplification=float(factor))
         attack = dict(eps=adversary.eps, attack=adversary.attack, space=adversary.space,
                       bn_mode=args.bn_mode)
-        title = f'; {adversary.attack.upper()}, eps={adversary.eps:g} ({adversary.space} space)'
+        title = f'; {adversary.attack.upper()} eps={adversary.eps:g} ({adversary.space} space)'
     steps.update()
-    fig = draw(rows, images, dataset, f'{osp.splitext(osp.basename(args.config))[0]}: '
-               f'{len(batch.views)} views of a batch of {batch_size}{title}')
+    fig = draw(rows, images, dataset, f'{osp.splitext(osp.basename(args.config))[0]}\n'
+               f'{len(batch.views)} views, batch {batch_size}{title}')
     out_dir = default_out_dir(args)
     png = osp.join(out_dir, 'views.png')
     width, height = save_figure(fig, png)

@@ -133,8 +133,9 @@ def draw(panels: list, classes: list):
         ax.set_xticks([])
         ax.set_yticks([])
         knn = panel['knn']
-        ax.set_title(f"{panel['label']}\nkNN top-1 {knn['top1']:.2f} % ({panel['stage']}, "
-                     f"k={panel['k']}, sigma={panel['sigma']:g})", fontsize=8)
+        ax.set_title(f"{panel['label']}\nkNN top-1 {knn['top1']:.2f} % ({len(panel['labels'])} "
+                     f"test images, bank {panel['num_bank']})\n{panel['stage']}, k={panel['k']}, "
+                     f"sigma={panel['sigma']:g}", fontsize=8)
     handles = {}
     for ax in axes[0]:
         for handle, name in zip(*ax.get_legend_handles_labels()):
@@ -142,7 +143,7 @@ def draw(panels: list, classes: list):
     ordered = [name for name in classes if name in handles]
     fig.legend([handles[name] for name in ordered], ordered, loc='center right', fontsize=8,
                markerscale=2.5, frameon=False)
-    fig.subplots_adjust(left=0.02, right=1 - LEGEND_PX / fig.bbox.width, top=0.86, bottom=0.03,
+    fig.subplots_adjust(left=0.02, right=1 - LEGEND_PX / fig.bbox.width, top=0.83, bottom=0.03,
                         wspace=0.06)
     return fig
 

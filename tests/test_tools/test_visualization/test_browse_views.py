@@ -18,7 +18,7 @@ def test_the_views_of_batch_augmentation_without_a_checkpoint(tmp_path):
         osp.join(REPO, 'configs/fashion_mnist/simclr_r18w8_fashion_mnist.py'),
         '--data-root', root, '--num-images', '3', '--out-dir', out]) == 0
     image = read_png(osp.join(out, 'views.png'))
-    assert image.shape[:2] == (50 + 3 * 140, 90 + 3 * 130)  # 3 rows, 3 images
+    assert image.shape[:2] == (64 + 3 * 140, 90 + 3 * 130)  # 3 rows, 3 images
     assert image[..., :3].std() > 0.05
     numbers = json.load(open(osp.join(out, 'views.json')))
     assert numbers['rows'] == ['image', 'view 1 (x^q)', 'view 2 (x^k)']
@@ -31,7 +31,7 @@ def test_the_adversarial_view_and_perturbation_of_a_checkpoint(simclr_run, tmp_p
     assert browse_views.main(checkpoint_args(simclr_run, out)
                              + ['--num-images', '2', '--batch-size', '8']) == 0
     image = read_png(osp.join(out, 'views.png'))
-    assert image.shape[:2] == (50 + 5 * 140, 90 + 2 * 130)
+    assert image.shape[:2] == (64 + 5 * 140, 480)  # 5 rows; 2 images, the title's width
     numbers = json.load(open(osp.join(out, 'views.json')))
     assert numbers['rows'] == ['image', 'view 1 (x^q)', 'view 2 (x^k)', 'adversarial',
                                'perturbation']
