@@ -148,6 +148,8 @@ def _group_axis(ax, positions: list, names: list, texts: list) -> None:
     ax.set_xticks([x for xs in positions for x in xs], ticks, fontsize=7)
     below = 4 + 10 * max((text.count('\n') + 1 for text in ticks), default=0)  # points
     for xs, name in zip(positions, names):
+        if not xs:  # a group without pairs
+            continue
         ax.annotate(name, xy=((xs[0] + xs[-1]) / 2, 0), xycoords=('data', 'axes fraction'),
                     xytext=(0, -below), textcoords='offset points', ha='center', va='top',
                     fontsize=8, fontweight='bold')
@@ -240,7 +242,12 @@ def draw(panel_list: list, metric: str, title: str):
         bottom.set_xlim(top.get_xlim())
         top.set_title(panel['title'], fontsize=10)
         top.margins(y=0.08)
-        bottom.axhline(0, color='black', lw=0.8)
+        if any(group['pairs'] for group in groups):
+            bottom.axhline(0, color='black', lw=0.8)
+        else:
+            bottom.set_yticks([])
+            bottom.text(0.5, 0.5, 'no CLAE - baseline pair\n(no eps-0 row with the same seeds)',
+                        transform=bottom.transAxes, ha='center', va='center', fontsize=8)
         bottom.margins(y=0.25)
         for ax in (top, bottom):
             ax.grid(axis='y', alpha=0.3)

@@ -4,6 +4,7 @@ import os.path as osp
 import matplotlib.image
 import pytest
 
+from clae_mm.analysis.result_table import PIXELS
 from tests.conftest import REPO
 from tests.test_tools.test_analysis.tool_loader import load_tool, read_png
 
@@ -52,3 +53,13 @@ def test_a_folder_without_results_is_a_one_line_error(tmp_path, capsys):
     assert error.startswith('error: no knn_eval / linear_eval result under')
     assert error.count('\n') == 1
     assert not osp.exists(tmp_path / 'results.png')
+
+
+def test_runs_without_a_baseline_are_drawn_without_pairs(tmp_path):
+    results = osp.join(REPO, 'docs', 'results', 'fashion_mnist')
+    assert vis_results.main([osp.join(results, 'simclr_r18w8_fashion_mnist'),
+                             osp.join(results, 'raw_pixels'), '--method', 'simclr',
+                             '--out-dir', str(tmp_path)]) == 0
+    read_png(str(tmp_path / 'results.png'))
+    assert [(r['kind'], r['eps']) for r in rows(tmp_path / 'results.csv')] == [
+        ('runs', '0.03'), (PIXELS, ''), ('runs', '0.03'), (PIXELS, '')]
