@@ -95,21 +95,27 @@ def seeded_subset(size: int, count, seed: int) -> list:
     return sorted(np.random.default_rng(seed).choice(size, count, replace=False).tolist())
 
 
-def embed_run(config: str, checkpoint: str, args) -> dict:
-    """The run's query features, labels and kNN score on the drawn test images."""
+def load_run(config: str, checkpoint: str, args) -> dict:
+    """The run's model (loaded strictly), kNN settings, test set and bank."""
     model, cfg = build_model_from_checkpoint(config, checkpoint, args.cfg_options, args.data_root)
     if not cfg.get('test_dataloader') or not (cfg.get('test_cfg') or {}).get('bank'):
         raise CLAEError(f'{config} defines no test_dataloader / test_cfg with a bank; use a '
                         'config built on configs/_base_/datasets')
-    settings = evaluation_settings(cfg, 'knn', stage=args.feature)
-    test_set = build_dataset(cfg.test_dataloader.dataset)
-    bank_set = build_dataset(cfg.test_cfg.bank.dataset)
+    return dict(model=model, settings=evaluation_settings(cfg, 'knn', stage=args.feature),
+                test_set=build_dataset(cfg.test_dataloader.dataset),
+                bank_set=build_dataset(cfg.test_cfg.bank.dataset))
+
+
+def embed_run(run: dict, args) -> dict:
+    """The run's query features, labels and kNN score on the drawn test images."""
+    settings, test_set, bank_set = run['settings'], run['test_set'], run['bank_set']
     queries = seeded_subset(len(test_set), args.num_samples, args.seed)
     bank = seeded_subset(len(bank_set), args.num_bank, args.seed)
     extract = dict(stage=settings['stage'], batch_size=args.extract_batch_size,
                    device=args.device, progress=True)
-    query_feats, query_labels = extract_features(model, Subset(test_set, queries), **extract)
-    bank_feats, bank_labels = extract_features(model, Subset(bank_set, bank), **extract)
+    query_feats, query_labels = extract_features(run['model'], Subset(test_set, queries),
+                                                 **extract)
+    bank_feats, bank_labels = extract_features(run['model'], Subset(bank_set, bank), **extract)
     num_classes = num_classes_of(test_set, torch.cat([query_labels, bank_labels]))
     score = knn_accuracy(bank_feats, bank_labels, query_feats, query_labels, num_classes,
                          k=settings['k'], sigma=settings['sigma'])
@@ -154,12 +160,17 @@ def run(args) -> None:
         raise CLAEError(f'--num-samples must be >= 2, got {args.num_samples}')
     if args.num_bank is not None and args.num_bank < 1:
         raise CLAEError(f'--num-bank must be >= 1, got {args.num_bank}')
+    # Every checkpoint and dataset is loaded before any work starts: a bad one stops the tool
+    # at once, with its one-line error.
+    loaded = [load_run(config, checkpoint, args) for config, checkpoint, _ in runs]
+    sizes = {len(run['test_set']) for run in loaded}
+    if len(sizes) > 1:
+        raise CLAEError(f'the test sets of the runs differ in size ({sorted(sizes)} images); '
+                        'compare runs on the same dataset')
     panels = []
-    for config, checkpoint, label in tqdm(runs, desc='t-SNE runs', leave=False):
-        found = embed_run(config, checkpoint, args)
-        if panels and found['indices'] != panels[0]['indices']:
-            raise CLAEError(f'{config} draws other test images than {runs[0][0]} (test sets of '
-                            'different sizes); compare runs on the same dataset')
+    for (config, checkpoint, label), run in tqdm(list(zip(runs, loaded)), desc='t-SNE runs',
+                                                 leave=False):
+        found = embed_run(run, args)
         perplexity = min(args.perplexity, (len(found['labels']) - 1) / 3)
         found['map'] = TSNE(n_components=2, perplexity=perplexity, init='pca',
                             learning_rate='auto', random_state=args.seed).fit_transform(
