@@ -24,6 +24,7 @@ from tqdm import tqdm
 from clae_mm.engine.hooks.contrastive_adversarial_hook import ContrastiveAdversarialHook
 from clae_mm.registry import PARAM_SCHEDULERS
 from clae_mm.utils import CLAEError
+from clae_mm.utils.config_check import registry_errors_as_clae_errors
 from clae_mm.utils.training_settings import adversarial_hook_cfg
 
 
@@ -52,6 +53,9 @@ def build_schedulers(cfg, optim_wrapper, iters_per_epoch: int, length: dict) -> 
     configs = [configs] if isinstance(configs, dict) else list(configs)
     schedulers = []
     for scheduler in configs:
+        if not isinstance(scheduler, dict):
+            raise CLAEError(f'param_scheduler holds {scheduler!r}, not a dict (--cfg-options reads '
+                            'list items as text); set the schedulers in a config file')
         scheduler = dict(scheduler)
         scheduler.setdefault('end', length['max_epochs'] if scheduler.get('by_epoch', True)
                              else length['max_iters'])
@@ -97,15 +101,20 @@ def simulate_schedule(cfg, iters_per_epoch: int, progress: bool = True) -> dict:
     length = training_length(cfg, iters_per_epoch)
     hook_cfg = adversarial_hook_cfg(cfg)
     hook_cfg.pop('type', None)
-    hook = ContrastiveAdversarialHook(**hook_cfg) if hook_cfg else None
+    try:
+        hook = ContrastiveAdversarialHook(**hook_cfg) if hook_cfg else None
+    except (TypeError, ValueError) as exc:
+        raise CLAEError(f'the adversarial hook cannot be built ({exc}); fix its settings in the '
+                        'config or --cfg-options') from None
     lrs, eps = [], []
     epochs = length['max_epochs'] or math.ceil(length['max_iters'] / iters_per_epoch)
     with warnings.catch_warnings():
         # No optimizer step is taken here, which torch's schedulers warn about.
         warnings.filterwarnings('ignore', message=re.escape('Detected call of `scheduler.step()`'))
         # The rates do not depend on the model: a stand-in with one weight and one bias.
-        optim_wrapper = build_optim_wrapper(nn.Linear(1, 1), cfg.optim_wrapper)
-        schedulers = build_schedulers(cfg, optim_wrapper, iters_per_epoch, length)
+        with registry_errors_as_clae_errors():  # an unknown type is a one-line error
+            optim_wrapper = build_optim_wrapper(nn.Linear(1, 1), cfg.optim_wrapper)
+            schedulers = build_schedulers(cfg, optim_wrapper, iters_per_epoch, length)
         for _ in tqdm(range(epochs), desc='schedule', unit='epoch', disable=not progress,
                       leave=False):
             for _ in range(min(iters_per_epoch, length['max_iters'] - len(lrs))):
