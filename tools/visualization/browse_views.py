@@ -3,19 +3,21 @@ image, its augmented views as the training makes them and, given a CLAE
 checkpoint, the adversarial view and the amplified perturbation
 (mmpretrain's browse_dataset, for contrastive views).
 
-    python tools/visualization/browse_views.py CONFIG [CHECKPOINT] [--num-images 8]
-        [--split train|test] [--data-root DIR] [--cfg-options ...] [--seed 0]
+    python tools/visualization/browse_views.py CONFIG | [CONFIG] CHECKPOINT
+        [--num-images 8] [--split train|test] [--data-root DIR] [--cfg-options ...] [--seed 0]
         [--eps E] [--attack fgsm] [--batch-size B] [--amplify auto|FACTOR]
         [--bn-mode train|eval] [--out-dir DIR] [--device cpu]
 
 The views are those of a training step: the dataset's pipeline (e.g.
 MultiView) and then the model's data preprocessor (normalisation, and the
 views a ContrastiveAugmentDataPreprocessor draws in batch), shown
-un-normalised. Without a checkpoint the model is only built for its data
-preprocessor. With one, view 1 (x^q) of the whole batch is attacked as in
-training (eq. 15; the config's attack at its eps, or --eps / --attack) and
-the rows "adversarial" and "perturbation" (0.5 + factor * delta, as Fig. 2)
-are added; the checkpoint must have adversarial BNs (a CLAE run).
+un-normalised. A CONFIG alone (a .py file): the model is only built for its
+data preprocessor. With a checkpoint (its model rebuilt from the config it
+records, as the analysis tools do; a CONFIG before it gives the data), view 1
+(x^q) of the whole batch is attacked as in training (eq. 15; the config's
+attack at its eps, or --eps / --attack) and the rows "adversarial" and
+"perturbation" (0.5 + factor * delta, as Fig. 2) are added; the checkpoint
+must have adversarial BNs (a CLAE run).
 Writes ``views.png`` (130 x 140 pixels per image and row, 90 + 64 for the labels
 and the title, at least 480 wide) and ``views.json``.
 """
@@ -140,18 +142,20 @@ def run(args) -> None:
                       bn_mode=args.bn_mode)
         title = f'; {adversary.attack.upper()} eps={adversary.eps:g} ({adversary.space} space)'
     steps.update()
-    fig = draw(rows, images, dataset, f'{osp.splitext(osp.basename(args.config))[0]}\n'
-               f'{len(batch.views)} views, batch {batch_size}{title}')
+    name = osp.splitext(osp.basename(args.config or args.checkpoint))[0]
+    fig = draw(rows, images, dataset,
+               f'{name}\n{len(batch.views)} views, batch {batch_size}{title}')
     out_dir = default_out_dir(args)
     png = osp.join(out_dir, 'views.png')
     width, height = save_figure(fig, png)
     steps.update()
     steps.close()
     write_json(osp.join(out_dir, 'views.json'), dict(
-        config=osp.abspath(args.config),
-        checkpoint=osp.abspath(args.checkpoint) if args.checkpoint else None, seed=args.seed,
+        config=args.config and osp.abspath(args.config),
+        checkpoint=args.checkpoint and osp.abspath(args.checkpoint), seed=args.seed,
         batch_size=batch_size, num_views=len(batch.views), **attack, images=images,
-        rows=[name for name, _, _ in rows], png=png, png_size=[width, height]))
+        rows=[name for name, _, _ in rows], png=png, png_size=[width, height]),
+        cfg=cfg, config=args.config)
     print(f'{shown} images x {len(rows)} rows ({", ".join(name for name, _, _ in rows)}); '
           f'figure written to {png}')
 

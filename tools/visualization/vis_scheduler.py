@@ -127,7 +127,8 @@ def run(args) -> None:
         batch_size=loader.batch_size, gpus=args.gpus, iters_per_epoch=per_epoch,
         max_epochs=schedule['max_epochs'], max_iters=schedule['max_iters'],
         unreached=schedule['unreached'], notes=notes, epoch_start_lr=[lrs[i] for i in starts],
-        epoch_start_eps=[eps[i] for i in starts], png=out, png_size=[width, height]))
+        epoch_start_eps=[eps[i] for i in starts], png=out, png_size=[width, height]),
+        cfg=cfg, config=args.config)
     print(title.replace('\n', ': '))
     for note in notes:
         print(f'note: {note}')

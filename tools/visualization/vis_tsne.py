@@ -3,13 +3,15 @@ checkpoints on a subset of the test set, coloured by class, side by side
 (e.g. CLAE and its eps-0 baseline of the same seed), with each encoder's kNN
 score in its panel's title.
 
-    python tools/visualization/vis_tsne.py CONFIG CHECKPOINT [CONFIG CHECKPOINT ...]
+    python tools/visualization/vis_tsne.py [CONFIG] CHECKPOINT [[CONFIG] CHECKPOINT ...]
         [--labels NAME ...] [--num-samples 1000] [--num-bank N] [--feature F]
         [--perplexity 30] [--data-root DIR] [--cfg-options ...] [--seed 0]
         [--extract-batch-size 256] [--device cpu] [--out-dir DIR]
 
-For each run (a config and its checkpoint, loaded strictly; --cfg-options and
---data-root apply to every config) the same --num-samples test images (a
+For each run (a checkpoint, its model rebuilt from the config it records and
+loaded strictly; a CONFIG before it gives the data and evaluation, as for the
+analysis tools; --cfg-options and --data-root apply to every run) the same
+--num-samples test images (a
 seeded draw, the config's test pipeline) are embedded by the frozen encoder
 (eval mode, clean BNs: clae_mm/evaluation/feature_extractor.py) at the
 feature of the config's kNN metric (or --feature). The kNN score is the
@@ -24,6 +26,7 @@ Writes ``tsne.png`` (420 x 460 pixels per panel, a legend column) and
 import argparse
 import os.path as osp
 import sys
+from typing import Optional
 
 import numpy as np
 import torch
@@ -48,10 +51,11 @@ PANEL_PX, HEIGHT_PX, LEGEND_PX = 420, 460, 150
 def build_parser():
     parser = argparse.ArgumentParser(
         description='t-SNE of frozen features of checkpoints, side by side, with their kNN score')
-    parser.add_argument('runs', nargs='+', metavar='CONFIG CHECKPOINT',
-                        help='pairs of a config and a checkpoint (epoch_N.pth) trained with it')
-    parser.add_argument('--labels', nargs='+', help='a panel title per run (default: the names '
-                        'of the config and the checkpoint)')
+    parser.add_argument('runs', nargs='+', metavar='[CONFIG] CHECKPOINT',
+                        help='checkpoints (epoch_N.pth), each after an optional config (.py) '
+                        'that gives its data and evaluation')
+    parser.add_argument('--labels', nargs='+', help='a panel title per run (default: the '
+                        'config name and the checkpoint path)')
     parser.add_argument('--num-samples', type=int, default=1000,
                         help='test images mapped and scored (default 1000)')
     parser.add_argument('--num-bank', type=int,
@@ -72,20 +76,27 @@ def build_parser():
 
 
 def runs_of(args) -> list:
-    """[(config, checkpoint, label)]; one-line errors for a bad pairing."""
-    if len(args.runs) % 2:
-        raise CLAEError(f'{len(args.runs)} paths given: pass CONFIG CHECKPOINT pairs, e.g. '
-                        'configs/fashion_mnist/simclr_r18w8_fashion_mnist.py epoch_2.pth')
-    pairs = list(zip(args.runs[::2], args.runs[1::2]))
-    for config, checkpoint in pairs:
-        if config.endswith('.pth') or not checkpoint.endswith('.pth'):
-            raise CLAEError(f'{config} {checkpoint}: pass each config before its checkpoint '
-                            '(an epoch_N.pth file)')
-    labels = args.labels or [f'{osp.splitext(osp.basename(config))[0]}\n'
-                             f'{osp.basename(checkpoint)}' for config, checkpoint in pairs]
-    if len(labels) != len(pairs):
-        raise CLAEError(f'{len(labels)} --labels for {len(pairs)} runs; give one per run')
-    return [(config, checkpoint, label) for (config, checkpoint), label in zip(pairs, labels)]
+    """[(config or None, checkpoint, label)] from ``[CONFIG] CHECKPOINT ...``: a config
+    (a .py file) belongs to the checkpoint after it; one-line errors otherwise."""
+    runs, config = [], None
+    for path in args.runs:
+        if path.endswith('.py'):
+            if config is not None:
+                raise CLAEError(f'{config} is followed by another config, {path}; give each '
+                                'config before its checkpoint: [CONFIG] CHECKPOINT ...')
+            config = path
+        else:
+            runs.append((config, path))
+            config = None
+    if config is not None:
+        raise CLAEError(f'{config} is not followed by a checkpoint; give [CONFIG] CHECKPOINT '
+                        'for every run')
+    labels = args.labels or [
+        (f'{osp.splitext(osp.basename(config))[0]}\n' if config else '')
+        + osp.relpath(checkpoint) for config, checkpoint in runs]
+    if len(labels) != len(runs):
+        raise CLAEError(f'{len(labels)} --labels for {len(runs)} runs; give one per run')
+    return [(config, checkpoint, label) for (config, checkpoint), label in zip(runs, labels)]
 
 
 def seeded_subset(size: int, count, seed: int) -> list:
@@ -95,13 +106,14 @@ def seeded_subset(size: int, count, seed: int) -> list:
     return sorted(np.random.default_rng(seed).choice(size, count, replace=False).tolist())
 
 
-def load_run(config: str, checkpoint: str, args) -> dict:
-    """The run's model (loaded strictly), kNN settings, test set and bank."""
+def load_run(config: Optional[str], checkpoint: str, args) -> dict:
+    """The run's model (loaded strictly), config, kNN settings, test set and bank."""
     model, cfg = build_model_from_checkpoint(config, checkpoint, args.cfg_options, args.data_root)
     if not cfg.get('test_dataloader') or not (cfg.get('test_cfg') or {}).get('bank'):
-        raise CLAEError(f'{config} defines no test_dataloader / test_cfg with a bank; use a '
-                        'config built on configs/_base_/datasets')
-    return dict(model=model, settings=evaluation_settings(cfg, 'knn', stage=args.feature),
+        raise CLAEError(f'the config of {checkpoint} defines no test_dataloader / test_cfg with a '
+                        'bank; give a config built on configs/_base_/datasets before it')
+    return dict(model=model, cfg=cfg,
+                settings=evaluation_settings(cfg, 'knn', stage=args.feature),
                 test_set=build_dataset(cfg.test_dataloader.dataset),
                 bank_set=build_dataset(cfg.test_cfg.bank.dataset))
 
@@ -175,7 +187,7 @@ def run(args) -> None:
         found['map'] = TSNE(n_components=2, perplexity=perplexity, init='pca',
                             learning_rate='auto', random_state=args.seed).fit_transform(
                                 found['features'])
-        panels.append(dict(found, label=label, config=osp.abspath(config),
+        panels.append(dict(found, label=label, config=config and osp.abspath(config),
                            checkpoint=osp.abspath(checkpoint), perplexity=perplexity))
     fig = draw(panels, panels[0]['classes'])
     png = osp.join(args.out_dir, 'tsne.png')
@@ -185,7 +197,7 @@ def run(args) -> None:
     write_json(osp.join(args.out_dir, 'tsne.json'), dict(
         num_samples=len(panels[0]['indices']), seed=args.seed, test_indices=panels[0]['indices'],
         runs=[{key: panel[key] for key in keys} for panel in panels], png=png,
-        png_size=[width, height]))
+        png_size=[width, height]), cfg=loaded[0]['cfg'], config=runs[0][0])
     for panel in panels:
         print(f"{panel['label'].replace(chr(10), ' ')}: kNN top-1 {panel['knn']['top1']:.2f} % "
               f"on {len(panel['indices'])} test images (bank {panel['num_bank']})")

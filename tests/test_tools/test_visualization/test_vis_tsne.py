@@ -12,8 +12,9 @@ def test_two_checkpoints_side_by_side_with_their_knn_scores(simclr_run, tmp_path
     config, work_dir = simclr_run['config'], simclr_run['work_dir']
     out = str(tmp_path)
     # every test image (8) as a query and the whole training set (40) as the bank: the
-    # kNN validation of the training run scored the same
-    assert vis_tsne.main([config, osp.join(work_dir, 'epoch_1.pth'), config,
+    # kNN validation of the training run scored the same. The first run is rebuilt from the
+    # config its checkpoint records, the second from CONFIG with the recorded model.
+    assert vis_tsne.main([osp.join(work_dir, 'epoch_1.pth'), config,
                           osp.join(work_dir, 'epoch_2.pth'), '--labels', 'epoch 1', 'epoch 2',
                           '--data-root', simclr_run['data_root'], '--cfg-options',
                           *simclr_run['cfg_options'], '--out-dir', out]) == 0
@@ -31,8 +32,9 @@ def test_two_checkpoints_side_by_side_with_their_knn_scores(simclr_run, tmp_path
         assert run['perplexity'] == pytest.approx(7 / 3)  # below the 8 samples
 
 
-def test_paths_not_in_config_checkpoint_pairs_are_a_one_line_error(simclr_run, tmp_path, capsys):
-    assert vis_tsne.main([simclr_run['config'], '--out-dir', str(tmp_path)]) == 2
+def test_a_config_without_its_checkpoint_is_a_one_line_error(simclr_run, tmp_path, capsys):
+    assert vis_tsne.main([simclr_run['checkpoint'], simclr_run['config'],
+                          '--out-dir', str(tmp_path)]) == 2
     error = capsys.readouterr().err
-    assert error.startswith('error: 1 paths given: pass CONFIG CHECKPOINT pairs')
+    assert error.startswith(f"error: {simclr_run['config']} is not followed by a checkpoint")
     assert error.count('\n') == 1 and not osp.exists(tmp_path / 'tsne.png')
