@@ -8,6 +8,7 @@ summarize_results.py's docstring says what never shares a row, column or
 cell; the pairing of CLAE and baseline rows by training seed is here too."""
 import json
 import os.path as osp
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -16,6 +17,11 @@ from clae_mm.evaluation.result_file import load_results
 from clae_mm.utils.errors import CLAEError
 
 CLASSIFIERS = {'knn_eval': 'kNN', 'linear_eval': 'LR'}
+# robust_eval.py's results: the linear probe's top-1 under each attack and radius, a column
+# each, e.g. 'LR PGD-20 2/255' and 'LR AutoAttack 2/255' (result_scores).
+ROBUST = 'robust_eval'
+ROBUST_CLASSIFIER = re.compile(
+    r'^(?P<base>\S+) (?P<attack>PGD-\d+|AutoAttack) (?P<eps>[\d.]+)/255$')
 METHOD_NAMES = {'plain': 'Plain', 'uel': 'UEL', 'simclr': 'SimCLR', 'mocov2': 'MoCo v2',
                 'byol': 'BYOL', 'simsiam': 'SimSiam', 'barlowtwins': 'Barlow Twins'}
 DATASET_ORDER = ['CIFAR10', 'CIFAR100', 'TinyImageNet']  # Table 1's; then the others by name
@@ -74,9 +80,33 @@ def row_key(result: dict, by_config: bool) -> tuple:
             config_name(result) if by_config else None)
 
 
-def column_key(result: dict) -> tuple:
-    return (CLASSIFIERS[result['result_type']], result.get('feature') or 'unknown feature',
+def result_kind(result: dict) -> tuple:
+    """(result type, feature, dataset, checkpoint selection): what a result
+    measures, apart from the run and the classifier's settings."""
+    return (result['result_type'], result.get('feature') or 'unknown feature',
             dataset_label(result), result.get('checkpoint_selection'))
+
+
+def result_scores(result: dict, score: str, metric: str):
+    """``([(classifier, value)], None)``: the scores a result puts in the
+    table, or ``(None, why not)``. A kNN or probe result gives its ``score``'s
+    ``metric``; a robust_eval result gives the top-1 of its probe (the last
+    epoch) under each attack: PGD at each radius and AutoAttack."""
+    if result['result_type'] != ROBUST:
+        chosen = result.get(SCORES[score])
+        if not chosen or chosen.get(metric) is None:
+            return None, f"has no '{SCORES[score]}' score"
+        return [(CLASSIFIERS[result['result_type']], float(chosen[metric]))], None
+    if score != 'last' or metric != 'top1':
+        return None, ("is a robust accuracy, the top-1 of the probe's last epoch only "
+                      '(--score last --metric top1)')
+    steps = (result.get('attack') or {}).get('pgd_steps')
+    found = [(f'LR PGD-{steps} {eps}', float(top1))
+             for eps, top1 in (result.get('pgd') or {}).items()]
+    autoattack = result.get('autoattack')
+    if autoattack:
+        found.append((f"LR AutoAttack {autoattack['eps_255']:g}/255", float(autoattack['top1'])))
+    return found, None
 
 
 def protocol(result: dict) -> tuple:
@@ -89,6 +119,10 @@ def protocol(result: dict) -> tuple:
         found = [(f'probe {name}', probe.get(name))
                  for name in ('epochs', 'lr', 'batch_size', 'weight_decay')]
         found += [(name, result.get(name)) for name in ('num_train', 'num_test')]
+    if result['result_type'] == ROBUST:
+        autoattack = result.get('autoattack') or {}
+        found += [('pgd steps', (result.get('attack') or {}).get('pgd_steps')),
+                  ('autoattack images', len(autoattack.get('indices') or ()))]
     if result.get('feature') == 'pixels':
         found.append(('feature_dim', result.get('feature_dim')))
     return tuple(found)
@@ -109,27 +143,28 @@ def collect(results: list, score: str, metric: str, by_config: bool = False) -> 
         run = (None, None) if row[0] == PIXELS else (
             config_name(result),
             result.get('seed') if result.get('seed') is not None else result['result_file'])
-        key = (row, column_key(result), protocol(result), run)
+        key = (row, result_kind(result), protocol(result), run)
         if key in runs:
             kept, dropped = sorted([runs[key], result], key=_run_order, reverse=True)
             if row[0] != PIXELS:
                 print(f"warning: {dropped['result_file']} repeats the run of "
                       f"{kept['result_file']} (same config, eps, epochs, dataset, classifier, "
                       f"feature and seed); {kept['result_file']} counts", file=sys.stderr)
-            elif kept.get(SCORES[score]) != dropped.get(SCORES[score]):
+            elif result_scores(kept, score, metric) != result_scores(dropped, score, metric):
                 print(f"warning: the raw-pixel results {dropped['result_file']} and "
                       f"{kept['result_file']} have the same protocol but different scores; "
                       f"{kept['result_file']} counts", file=sys.stderr)
             result = kept
         runs[key] = result
     cells = defaultdict(dict)
-    for (row, column, settings, run), result in sorted(runs.items(), key=str):
-        chosen = result.get(SCORES[score])
-        if not chosen or chosen.get(metric) is None:
-            print(f"warning: {result['result_file']} has no '{SCORES[score]}' score; skipped",
-                  file=sys.stderr)
+    for (row, (_, feature, dataset, selection), settings, run), result in sorted(
+            runs.items(), key=str):
+        scores, why_not = result_scores(result, score, metric)
+        if scores is None:
+            print(f"warning: {result['result_file']} {why_not}; skipped", file=sys.stderr)
             continue
-        cells[(row, column, settings)][run] = float(chosen[metric])
+        for classifier, value in scores:
+            cells[(row, (classifier, feature, dataset, selection), settings)][run] = value
     return dict(cells)
 
 
@@ -220,9 +255,19 @@ def row_order(row: tuple):
     return (0, -1 if epochs is None else epochs, eps, str(config))
 
 
+def classifier_order(classifier: str) -> tuple:
+    """kNN, LR, then the probe under attack: PGD by radius, then AutoAttack."""
+    robust = ROBUST_CLASSIFIER.match(classifier)
+    base = robust.group('base') if robust else classifier
+    bases = list(CLASSIFIERS.values())
+    return (bases.index(base) if base in bases else len(bases), robust is not None,
+            bool(robust) and robust.group('attack') == 'AutoAttack',
+            float(robust.group('eps')) if robust else 0.0, classifier)
+
+
 def column_order(column: tuple):
     classifier, feature, dataset, selection = column
-    return (list(CLASSIFIERS.values()).index(classifier),
+    return (classifier_order(classifier),
             DATASET_ORDER.index(dataset) if dataset in DATASET_ORDER else len(DATASET_ORDER),
             str(dataset),
             FEATURE_ORDER.index(feature) if feature in FEATURE_ORDER else len(FEATURE_ORDER),

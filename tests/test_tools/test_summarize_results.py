@@ -397,3 +397,41 @@ def test_a_repeated_or_broken_run_time_is_warned_about(tmp_path, capsys):
     assert '| UEL | 0 | 100 | 71.00 ± 1.41 (n=2) | 5.0 (n=1) |' in captured.out
     assert f"{osp.join(first, 'run_time.json')} repeats the run time of" in captured.err
     assert f"{osp.join(broken, 'run_time.json')} is not a run time" in captured.err
+
+
+def write_robust(root, eps, seed, pgd, autoattack):
+    """A result as robust_eval.py writes it: the probe's top-1 under PGD-20 and AutoAttack."""
+    os.makedirs(root, exist_ok=True)
+    with open(osp.join(root, 'robust_eval.json'), 'w') as f:
+        json.dump(dict(result_type='robust_eval', method='simclr', eps=eps, dataset='FashionMNIST',
+                       pretrain_dataset='FashionMNIST', seed=seed, epoch=100, max_epochs=100,
+                       feature='backbone', config=f'/configs/simclr_eps{eps:g}.py',
+                       probe=PROBE['probe'], num_train=60000, num_test=10000,
+                       attack=dict(pgd_steps=20), clean_top1=83.0,
+                       pgd={'1/255': pgd[0], '4/255': pgd[1]},
+                       autoattack=dict(eps_255=2.0, indices=list(range(100)), top1=autoattack)),
+                  f)
+
+
+def test_robust_accuracy_gets_a_column_per_attack_and_radius(tmp_path, capsys):
+    for eps, per_seed in {0.0: [(60.0, 20.0, 30.0), (62.0, 22.0, 31.0)],
+                          0.03: [(63.0, 21.0, 33.0), (64.0, 25.0, 32.0)]}.items():
+        for seed, (pgd1, pgd4, autoattack) in enumerate(per_seed):
+            run = str(tmp_path / f'eps{eps:g}' / f'seed_{seed}')
+            write(run, 'linear_eval.json', 'linear_eval', 'simclr', eps, 'FashionMNIST', seed,
+                  83.0, feature='backbone')
+            write_robust(run, eps, seed, (pgd1, pgd4), autoattack)
+    assert summarize.main([str(tmp_path)]) == 0
+    lines = lines_of(capsys)
+    assert lines[0] == ('| Method | eps | epochs | LR backbone FashionMNIST | LR PGD-20 1/255 '
+                        'backbone FashionMNIST | LR PGD-20 4/255 backbone FashionMNIST | LR '
+                        'AutoAttack 2/255 backbone FashionMNIST |')
+    assert lines[3] == ('| SimCLR | 0.03 | 100 | 83.00 ± 0.00 (n=2) | 63.50 ± 0.71 (n=2) | '
+                        '23.00 ± 2.83 (n=2) | 32.50 ± 0.71 (n=2) |')
+    # paired by seed: PGD 1/255 (3, 2), 4/255 (1, 3), AutoAttack (3, 1)
+    assert lines[4].startswith('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 100 | +0.00 ± 0.00 '
+                               '(n=2), CI [+0.00, +0.00], 0+/0- | +2.50 ± 0.71 (n=2)')
+    assert 'LR PGD-s e/255, LR AutoAttack e/255: top-1 of the linear probe' in lines[-1]
+    # no best epoch for a robust accuracy: skipped, said so
+    assert summarize.main([str(tmp_path), '--score', 'best']) == 2
+    assert "robust_eval.json is a robust accuracy" in capsys.readouterr().err

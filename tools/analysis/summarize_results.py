@@ -1,14 +1,16 @@
-"""Collect the JSON results of knn_eval.py / linear_eval.py over several
-seeds and print them in the layout of the paper's Table 1: one row per
-method, eps and training length, one column per classifier, feature and
-dataset, mean +- std (n) per cell.
+"""Collect the JSON results of knn_eval.py / linear_eval.py (and
+robust_eval.py) over several seeds and print them in the layout of the
+paper's Table 1: one row per method, eps and training length, one column per
+classifier, feature and dataset, mean +- std (n) per cell.
 
     python tools/analysis/summarize_results.py WORK_DIRS... [--format markdown|csv]
         [--score last|best|val] [--metric top1|top5] [--rows method|config]
         [--method plain|uel|simclr|mocov2|byol|simsiam|barlowtwins ...]
 
 What never shares a cell or a column:
-- classifiers (kNN, LR), features ('embedding', 'backbone', 'pixels') and
+- classifiers (kNN, LR, and the probe under each attack of robust_eval.py:
+  "LR PGD-20 2/255", "LR AutoAttack 2/255"; these need --score last and
+  --metric top1), features ('embedding', 'backbone', 'pixels') and
   datasets: the column is e.g. "kNN backbone FashionMNIST";
 - raw-pixel results (feature 'pixels': no encoder) form their own row per
   method, e.g. "SimCLR: raw pixels" (the floor under that method's kNN and
@@ -51,8 +53,9 @@ import io
 import sys
 
 from clae_mm.analysis.confidence_intervals import sign_counts, t_interval
-from clae_mm.analysis.result_table import (METHOD_NAMES, PIXELS, RUN_TIME_LABEL, SCORE_LABELS,
-                                           SCORES, cell_values, collect, collect_run_times,
+from clae_mm.analysis.result_table import (METHOD_NAMES, PIXELS, ROBUST_CLASSIFIER,
+                                           RUN_TIME_LABEL, SCORE_LABELS, SCORES, cell_values,
+                                           collect, collect_run_times,
                                            display_columns, epochs_label, load_selected_results,
                                            mean_std, method_name, method_order,
                                            paired_differences, paired_rows, row_label, row_order,
@@ -178,6 +181,11 @@ def render(cells: dict, fmt: str, score: str, metric: str, by_config: bool = Fal
                  'below.')
     if 'raw pixels' in kinds:
         note += ' raw pixels: the classifier on the normalised input image, no encoder.'
+    if any(ROBUST_CLASSIFIER.match(column[0]) for _, column, _ in cells):
+        note += (' LR PGD-s e/255, LR AutoAttack e/255: top-1 of the linear probe (its last '
+                 'epoch) under L-inf attacks of radius e/255 on the images in [0, 1], robust '
+                 'only where every smaller radius failed too (robust_eval.py; AutoAttack on a '
+                 'fixed subset of the test set).')
     notes = [note]
     if times:
         notes.append(f'{RUN_TIME_LABEL}: wall time of training plus both scores (kNN and '

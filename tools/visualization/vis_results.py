@@ -6,10 +6,11 @@
         [--out-dir DIR] [--name NAME] [--title TEXT]
 
 The input and the filters are summarize_results.py's: the knn_eval /
-linear_eval JSON results under WORK_DIRS, grouped into the same rows, columns
-and cells (clae_mm/analysis/result_table.py). One column of panels per
-classifier and dataset (kNN, LR, ...; any column the summarizer has becomes
-a panel, so a new result type needs only its CLASSIFIERS entry there):
+linear_eval / robust_eval JSON results under WORK_DIRS, grouped into the same
+rows, columns and cells (clae_mm/analysis/result_table.py). One column of
+panels per classifier and dataset: kNN, LR and the probe under each attack of
+robust_eval.py (any column the summarizer has becomes a panel; a new kind of
+result needs only its scores in result_table.result_scores):
 
 - top: each row of runs of each method (eps 0 and CLAE, trained epochs) as a
   point at the mean over its seeds with the 95 % t interval of that mean

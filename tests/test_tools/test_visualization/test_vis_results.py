@@ -7,6 +7,7 @@ import pytest
 from clae_mm.analysis.result_table import PIXELS
 from tests.conftest import REPO
 from tests.test_tools.test_analysis.tool_loader import load_tool, read_png
+from tests.test_tools.test_summarize_results import write, write_robust
 
 vis_results = load_tool('vis_results', 'visualization')
 
@@ -63,3 +64,20 @@ def test_runs_without_a_baseline_are_drawn_without_pairs(tmp_path):
     read_png(str(tmp_path / 'results.png'))
     assert [(r['kind'], r['eps']) for r in rows(tmp_path / 'results.csv')] == [
         ('runs', '0.03'), (PIXELS, ''), ('runs', '0.03'), (PIXELS, '')]
+
+
+def test_robust_accuracy_columns_become_panels(tmp_path):
+    for eps in (0.0, 0.03):
+        for seed in (0, 1):
+            run = str(tmp_path / f'eps{eps:g}' / f'seed_{seed}')
+            write(run, 'linear_eval.json', 'linear_eval', 'simclr', eps, 'FashionMNIST', seed,
+                  80.0 + seed + 100 * eps, feature='backbone')
+            write_robust(run, eps, seed, (60.0 + seed, 20.0 + 100 * eps), 30.0 + seed)
+    assert vis_results.main([str(tmp_path), '--out-dir', str(tmp_path / 'out')]) == 0
+    drawn = rows(tmp_path / 'out' / 'results.csv')
+    assert list(dict.fromkeys(r['panel'] for r in drawn)) == [
+        'LR FashionMNIST', 'LR PGD-20 1/255 FashionMNIST', 'LR PGD-20 4/255 FashionMNIST',
+        'LR AutoAttack 2/255 FashionMNIST']
+    pgd4 = [r for r in drawn if r['panel'] == 'LR PGD-20 4/255 FashionMNIST'
+            and r['kind'] == 'CLAE - baseline']
+    assert [(float(r['mean']), r['above'], r['below']) for r in pgd4] == [(3.0, '2', '0')]
