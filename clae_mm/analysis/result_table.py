@@ -54,6 +54,42 @@ def load_selected_results(work_dirs: list, methods: list = None) -> list:
     return results
 
 
+NOT_RECORDED = 'not recorded'
+
+
+def result_commit(result: dict) -> str:
+    """The commit a result was made at (its provenance), marked when the tree was dirty."""
+    made = result.get('provenance') or {}
+    commit = made.get('commit')
+    if not commit:
+        return NOT_RECORDED
+    return commit[:12] + (' (dirty tree)' if made.get('dirty') else '')
+
+
+def commits_line(results: list, allow_mixed: bool = False) -> str:
+    """The line under a table that says which commit made its results.
+
+    Raises:
+        CLAEError: the results come from more than one commit (or some record none),
+            naming the runs of each, unless ``allow_mixed``.
+    """
+    runs = {}
+    for result in results:
+        run = f"{config_name(result) or result.get('method')} seed {result.get('seed')}"
+        runs.setdefault(result_commit(result), set()).add(run)
+    if len(runs) > 1 and not allow_mixed:
+        listed = '; '.join(f"{commit}: {', '.join(sorted(names)[:4])}"
+                           + (f' and {len(names) - 4} more' if len(names) > 4 else '')
+                           for commit, names in sorted(runs.items()))
+        raise CLAEError(f'the results come from {len(runs)} commits ({listed}); re-run them on '
+                        'one commit, or pass --allow-mixed-commits')
+    if set(runs) == {NOT_RECORDED}:
+        return ('Made at: commit not recorded (these results were written before result files '
+                'carried their provenance).')
+    return 'Made at: ' + ', '.join(f'commit {commit} ({len(names)} runs)'
+                                   for commit, names in sorted(runs.items())) + '.'
+
+
 def dataset_label(result: dict) -> str:
     """The scored dataset, as 'PRETRAIN->DATASET' for a transferred encoder."""
     dataset, pretrain = result.get('dataset'), result.get('pretrain_dataset')

@@ -85,7 +85,8 @@ def test_features_classifiers_and_datasets_get_their_own_columns(work_dirs, caps
     # many run dirs hold it
     assert lines[6] == '| SimCLR: raw pixels | - | - | - | - | - | 79.50 (n=1) | - |'
     assert len([line for line in lines if line.startswith('|')]) == 7
-    assert 'last epoch' in lines[-1] and 'n runs per cell' in lines[-1]
+    assert 'last epoch' in lines[-2] and 'n runs per cell' in lines[-2]
+    assert lines[-1].startswith('Made at: commit not recorded')
 
 
 def test_raw_pixels_never_fill_the_encoders_cell(tmp_path, capsys):
@@ -304,9 +305,9 @@ def test_run_times_of_the_rows_folders_fill_a_last_column(work_dirs, capsys):
     assert lines[6] == '| SimCLR: raw pixels | - | - | - | - | - | 79.50 (n=1) | - | - |'
     assert len([line for line in lines if line.startswith('|')]) == 7
     # the score note stays as it was; the time note follows it
-    assert 'last epoch' in lines[-2] and 'n runs per cell' in lines[-2]
-    assert lines[-1].startswith('train + score (min): wall time of training plus both scores')
-    assert 'run_seeds.sh' in lines[-1]
+    assert 'last epoch' in lines[-3] and 'n runs per cell' in lines[-3]
+    assert lines[-2].startswith('train + score (min): wall time of training plus both scores')
+    assert 'run_seeds.sh' in lines[-2]
     assert captured.err == ''
 
 
@@ -431,7 +432,42 @@ def test_robust_accuracy_gets_a_column_per_attack_and_radius(tmp_path, capsys):
     # paired by seed: PGD 1/255 (3, 2), 4/255 (1, 3), AutoAttack (3, 1)
     assert lines[4].startswith('| SimCLR: CLAE - baseline | 0.03 - 0 | 100 - 100 | +0.00 ± 0.00 '
                                '(n=2), CI [+0.00, +0.00], 0+/0- | +2.50 ± 0.71 (n=2)')
-    assert 'LR PGD-s e/255, LR AutoAttack e/255: top-1 of the linear probe' in lines[-1]
+    assert 'LR PGD-s e/255, LR AutoAttack e/255: top-1 of the linear probe' in lines[-2]
     # no best epoch for a robust accuracy: skipped, said so
     assert summarize.main([str(tmp_path), '--score', 'best']) == 2
     assert "robust_eval.json is a robust accuracy" in capsys.readouterr().err
+
+
+def test_results_of_several_commits_are_refused_unless_allowed(tmp_path, capsys):
+    for seed, commit in enumerate(['a' * 40, 'a' * 40, 'b' * 40]):
+        for eps in (0.0, 0.03):
+            write(str(tmp_path / f'eps{eps:g}_{seed}'), 'knn_eval.json', 'knn_eval', 'simclr', eps,
+                  'FashionMNIST', seed, 75.0 + seed + 10 * eps,
+                  provenance=dict(commit=commit, dirty=seed == 1))
+    assert summarize.main([str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and 'the results come from 3 commits' in error[0]
+    assert 'bbbbbbbbbbbb: simclr_eps0 seed 2, simclr_eps0.03 seed 2' in error[0]
+    assert '--allow-mixed-commits' in error[0]
+    assert summarize.main([str(tmp_path), '--allow-mixed-commits']) == 0
+    assert lines_of(capsys)[-1] == ('Made at: commit aaaaaaaaaaaa (2 runs), commit aaaaaaaaaaaa '
+                                    '(dirty tree) (2 runs), commit bbbbbbbbbbbb (2 runs).')
+
+
+def test_the_committed_tables_are_what_the_summarizer_prints(capsys):
+    """Every Fashion-MNIST table in the README and the docs, re-printed from the committed
+    results by the command written above it, row for row."""
+    import re
+    documents = ['README.md', 'configs/fashion_mnist/README.md', 'docs/experiments.md']
+    checked = 0
+    for document in documents:
+        with open(osp.join(REPO, document)) as f:
+            text = f.read()
+        for methods in set(re.findall(r'summarize_results\.py docs/results/fashion_mnist'
+                                      r'((?:\s+--method \w+)+)', text)):
+            argv = ['docs/results/fashion_mnist', *methods.split()]
+            assert summarize.main([osp.join(REPO, argv[0]), *argv[1:]]) == 0
+            rows = [line for line in lines_of(capsys) if line.startswith('|')]
+            assert '\n'.join(rows) in text, f'{document}: the table of {methods.strip()}'
+            checked += 1
+    assert checked >= 5

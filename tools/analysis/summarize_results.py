@@ -53,7 +53,7 @@ import io
 import sys
 
 from clae_mm.analysis.confidence_intervals import sign_counts, t_interval
-from clae_mm.analysis.result_table import (METHOD_NAMES, PIXELS, ROBUST_CLASSIFIER,
+from clae_mm.analysis.result_table import (METHOD_NAMES, commits_line, PIXELS, ROBUST_CLASSIFIER,
                                            RUN_TIME_LABEL, SCORE_LABELS, SCORES, cell_values,
                                            collect, collect_run_times,
                                            display_columns, epochs_label, load_selected_results,
@@ -81,6 +81,9 @@ def parse_args(argv=None):
     parser.add_argument('--rows', choices=['method', 'config'], default='method',
                         help='method: a row per method, eps and trained epochs (default); '
                         'config: also a row per config file')
+    parser.add_argument('--allow-mixed-commits', action='store_true',
+                        help='table results made at different commits (default: refused, naming '
+                        'the runs of each); the line under the table lists them')
     return parser.parse_args(argv)
 
 
@@ -209,7 +212,9 @@ def print_table(args) -> None:
     if not cells:
         raise CLAEError(f'no result has a {SCORES[args.score]!r} score')
     times = collect_run_times(results, by_config)
+    made = commits_line(results, args.allow_mixed_commits)
     print(render(cells, args.format, args.score, args.metric, by_config, times))
+    print(made, file=sys.stdout if args.format == 'markdown' else sys.stderr)
 
 
 if __name__ == '__main__':
