@@ -57,6 +57,19 @@ def nonfinite_names(named_tensors: Iterable[Tuple[str, torch.Tensor]]) -> List[s
     return found
 
 
+def named_tensors(tree, prefix: str = '') -> Iterable[Tuple[str, torch.Tensor]]:
+    """``(dotted name, tensor)`` of every tensor in nested dicts, lists and
+    tuples (a checkpoint's ``state_dict``, its optimizer state)."""
+    if isinstance(tree, torch.Tensor):
+        yield prefix, tree
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from named_tensors(value, f'{prefix}.{key}' if prefix else str(key))
+    elif isinstance(tree, (list, tuple)):
+        for index, value in enumerate(tree):
+            yield from named_tensors(value, f'{prefix}.{index}' if prefix else str(index))
+
+
 def describe(names: List[str], limit: int = 3) -> str:
     """'a=nan, b=inf and 5 more' for a one-line message."""
     shown = ', '.join(names[:limit])

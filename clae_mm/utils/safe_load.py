@@ -8,6 +8,9 @@ every URL scheme mmengine resolves. So ``--resume``, ``load_from``,
 ``load_checkpoint``/``_load_checkpoint`` read checkpoints with
 ``torch.load(..., weights_only=True)``. ``weights_only=True`` is passed
 explicitly, so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` cannot turn it off.
+Every load also refuses a checkpoint whose weights or statistics hold NaN
+or Inf, and a local one whose bytes differ from the sha256 recorded beside
+it at save (``clae_mm/utils/checksum.py``).
 """
 import io
 import os.path as osp
@@ -20,7 +23,9 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 
+from .checksum import verify_checksum
 from .errors import CLAEError
+from .finite import all_finite, describe, named_tensors, nonfinite_names
 
 # Our checkpoints need no global beyond torch's weights-only defaults
 # (PlainCheckpointStateHook writes plain data). Checkpoints written by stock
@@ -90,6 +95,11 @@ class CorruptCheckpointError(CLAEError):
     """The file is truncated, damaged or not a torch checkpoint."""
 
 
+class NonFiniteWeightsError(CLAEError):
+    """The checkpoint's weights or BN statistics hold NaN or Inf: scoring it
+    gives a chance-level number, training from it diverges at once."""
+
+
 def _refusal(message: str) -> str:
     """What torch's weights-only unpickler refused, from its multi-line error
     (its first line is torch's advice; the unpickler's own words follow,
@@ -124,7 +134,7 @@ def load_weights_only(source: Union[str, bytes], name: str, map_location):
     statistics = dict(HistoryBuffer._statistics_methods)
     try:
         with torch.serialization.safe_globals(_SAFE_GLOBALS):
-            return torch.load(source, map_location=map_location, weights_only=True)
+            checkpoint = torch.load(source, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
         if 'Weights only load failed' not in str(exc):
             raise CorruptCheckpointError(_corrupt_message(name, exc)) from None
@@ -140,6 +150,23 @@ def load_weights_only(source: Union[str, bytes], name: str, map_location):
     finally:  # a loaded HistoryBuffer state cannot replace a statistic
         HistoryBuffer._statistics_methods.clear()
         HistoryBuffer._statistics_methods.update(statistics)
+    refuse_nonfinite_weights(checkpoint, name)
+    return checkpoint
+
+
+def refuse_nonfinite_weights(checkpoint, name: str) -> None:
+    """Raise :class:`NonFiniteWeightsError` naming the first tensors of the
+    checkpoint's ``state_dict`` (a bare state dict: itself) that hold NaN or
+    Inf: weights and BN running statistics alike (one fused check, then exact)."""
+    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state, dict) or all_finite(t for _, t in named_tensors(state)):
+        return
+    bad = nonfinite_names(named_tensors(state))
+    if bad:
+        raise NonFiniteWeightsError(
+            f'{name} holds non-finite weights: {len(bad)} tensors hold NaN or Inf '
+            f'({describe(bad)}); scores of it would be meaningless and training from it '
+            'diverges; pass a checkpoint saved before the run diverged')
 
 
 def _corrupt_message(name: str, exc: Exception) -> str:
@@ -152,6 +179,9 @@ def safe_load_checkpoint(filename: str, map_location='cpu'):
 
     Raises:
         CheckpointNotFoundError: no such file.
+        ChecksumMismatchError: its bytes differ from the sha256 recorded
+            beside it at save (``epoch_N.pth.sha256``).
+        NonFiniteWeightsError: its weights or statistics hold NaN or Inf.
         UnsafeCheckpointError: the file asks to build an object that is not
             plain data (nothing of it is executed).
         CorruptCheckpointError: truncated, damaged or not a checkpoint.
@@ -160,6 +190,7 @@ def safe_load_checkpoint(filename: str, map_location='cpu'):
     if not osp.isfile(filename):
         raise CheckpointNotFoundError(f'checkpoint {filename} not found; pass the path '
                                       'of an existing .pth file')
+    verify_checksum(filename, f'checkpoint {filename}')
     return load_weights_only(filename, f'checkpoint {filename}', map_location)
 
 

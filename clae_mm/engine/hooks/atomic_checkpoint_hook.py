@@ -4,15 +4,15 @@ import os.path as osp
 import re
 from typing import Callable, Optional, Union
 
-import torch
 from mmengine.dist import is_main_process
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import CheckpointHook
 
 from clae_mm.registry import HOOKS
 from clae_mm.utils.atomic_io import commit_file, remove_quietly
+from clae_mm.utils.checksum import checksum_path, forget_checksum, record_checksum
 from clae_mm.utils.errors import CLAEError
-from clae_mm.utils.finite import all_finite, describe, nonfinite_names
+from clae_mm.utils.finite import all_finite, describe, named_tensors, nonfinite_names
 
 PARTIAL_SUFFIX = '.partial'
 ATOMIC_BACKEND = 'atomic_local'
@@ -40,35 +40,38 @@ class AtomicLocalBackend(LocalBackend):
     ``put_text`` write to ``.name.partial`` beside the final path, fsync it
     and rename it into place (``os.replace``, atomic): a crash or a full
     disk mid-write leaves the previous file as it was and no partial file
-    under the final name. A failed write removes its partial file.
+    under the final name. A failed write removes its partial file. ``put``
+    then records the bytes' sha256 in ``name.sha256``, which every load
+    checks (``clae_mm.utils.checksum``).
     """
 
-    def _write_aside(self, write: Callable[[str], None], filepath) -> None:
+    def _write_aside(self, write: Callable[[str], None], filepath, before_commit=None) -> None:
         aside = partial_path(filepath)
         try:
             write(aside)
+            if before_commit is not None:
+                before_commit()
             commit_file(aside, str(filepath))
         except OSError:
             remove_quietly(aside)
             raise
 
     def put(self, obj: bytes, filepath) -> None:
-        self._write_aside(lambda path: super(AtomicLocalBackend, self).put(obj, path), filepath)
+        """Write the bytes (a checkpoint) atomically, then their sha256 beside
+        them (``clae_mm.utils.checksum``). The old record goes first, so no
+        crash leaves a record that does not match the file it names."""
+        self._write_aside(lambda path: super(AtomicLocalBackend, self).put(obj, path), filepath,
+                          before_commit=lambda: forget_checksum(str(filepath)))
+        record_checksum(str(filepath), obj)
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
         self._write_aside(
             lambda path: super(AtomicLocalBackend, self).put_text(obj, path, encoding), filepath)
 
-
-def _named_tensors(tree, prefix=''):
-    if isinstance(tree, torch.Tensor):
-        yield prefix, tree
-    elif isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _named_tensors(value, f'{prefix}.{key}' if prefix else str(key))
-    elif isinstance(tree, (list, tuple)):
-        for index, value in enumerate(tree):
-            yield from _named_tensors(value, f'{prefix}.{index}' if prefix else str(index))
+    def remove(self, filepath) -> None:
+        """mmengine's remove (the previous best checkpoint), with its sha256 record."""
+        super().remove(filepath)
+        remove_quietly(checksum_path(str(filepath)))
 
 
 def _is_remote(path: Optional[str]) -> bool:
@@ -173,13 +176,14 @@ class AtomicCheckpointHook(CheckpointHook):
                 found.append((osp.getmtime(path), int(match.group(1)), path))
         for _, _, path in sorted(found)[:-self.keep]:
             remove_quietly(path)
+            remove_quietly(checksum_path(path))
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         """Refuse to save non-finite tensors (one fused check, then exact)."""
         saved = {key: checkpoint[key] for key in ('state_dict', 'optimizer') if key in checkpoint}
-        if all_finite(tensor for _, tensor in _named_tensors(saved)):
+        if all_finite(tensor for _, tensor in named_tensors(saved)):
             return
-        bad = nonfinite_names(_named_tensors(saved))
+        bad = nonfinite_names(named_tensors(saved))
         if not bad:
             return
         previous = self._previous
