@@ -21,6 +21,7 @@ import os
 import re
 import textwrap
 from contextlib import contextmanager
+from numbers import Real
 from typing import Iterable, Optional
 
 import torch
@@ -35,26 +36,124 @@ class ConfigError(CLAEError):
     """A config value that cannot work; the message names the key and the fix."""
 
 
-def _adversarial_hooks(cfg: Config):
+def _fix(key: str) -> str:
+    return f'fix it in the config or with --cfg-options {key}.<name>=<value>'
+
+
+def _hooks(cfg: Config):
     for name, hook in (cfg.get('default_hooks') or {}).items():
-        if hook is not None and hook.get('type') == 'ContrastiveAdversarialHook':
+        if isinstance(hook, dict):
             yield f'default_hooks.{name}', hook
     for index, hook in enumerate(cfg.get('custom_hooks') or []):
-        if isinstance(hook, dict) and hook.get('type') == 'ContrastiveAdversarialHook':
+        if isinstance(hook, dict):
             yield f'custom_hooks[{index}]', hook
 
 
-def check_train_config(cfg: Config) -> None:
-    """Raise :class:`ConfigError` for a training config that cannot work:
-    a negative eps or alpha, an unknown attack (anything the adversarial hook
-    refuses), or fewer than 2 images per contrastive batch."""
+def check_hooks(cfg: Config) -> None:
+    """Build every hook of the config once, as the runner will: what a hook's
+    ``__init__`` refuses (``eps=nan``, ``attack='fgsmm'``,
+    ``nonfinite_loss.action='skp'``, ``logger.interval=0``) is one line now,
+    not a traceback after the runner's environment dump."""
     from clae_mm.registry import HOOKS
-    for key, hook in _adversarial_hooks(cfg):
+    for key, hook in _hooks(cfg):
+        hook = dict(hook)
+        hook.pop('priority', None)  # the runner's, not the hook's
         try:
-            HOOKS.build(dict(hook))
-        except (ValueError, TypeError) as exc:
-            raise ConfigError(f'{key}: {exc}; fix it in the config or with '
-                              f'--cfg-options {key}.<name>=<value>') from None
+            with registry_errors_as_clae_errors():
+                HOOKS.build(hook)
+        except (ValueError, TypeError, AssertionError) as exc:
+            raise ConfigError(f'{key}: {exc}; {_fix(key)}') from None
+
+
+def _require_int(cfg: Config, path: str, minimum: int, why: str = '') -> None:
+    """``path`` (dotted), when the config sets it, must be an int >= ``minimum``."""
+    node = cfg
+    for part in path.split('.'):
+        node = node.get(part) if hasattr(node, 'get') else None
+        if node is None:
+            return
+    if isinstance(node, bool) or not isinstance(node, int) or node < minimum:
+        raise ConfigError(f'{path} must be an integer >= {minimum}, got {node!r}{why}; '
+                          f'set --cfg-options {path}=<value>')
+
+
+def check_numbers(cfg: Config) -> None:
+    """Counts and rates the runner would only refuse (or misuse) once built:
+    ``max_epochs`` / ``max_iters`` < 1 (exit 0, nothing trained),
+    ``val_interval`` 0 (a crash after a full epoch), a negative
+    ``num_workers``, and what the optimizer refuses (``lr=nan``, ``lr=-1``):
+    it is built once on a dummy parameter, after a finiteness check of its
+    numbers (torch accepts ``lr=inf``)."""
+    train_cfg = cfg.get('train_cfg') or {}
+    if train_cfg.get('type') in (None, 'EpochBasedTrainLoop') and train_cfg.get('by_epoch', True):
+        _require_int(cfg, 'train_cfg.max_epochs', 1, ': nothing would be trained')
+    _require_int(cfg, 'train_cfg.max_iters', 1, ': nothing would be trained')
+    _require_int(cfg, 'train_cfg.val_interval', 1, ' (validate every N epochs; to never '
+                 'validate, set val_interval larger than max_epochs)')
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader', 'val_cfg.bank',
+                'test_cfg.bank'):
+        _require_int(cfg, f'{key}.num_workers', 0, ' (0 loads in the main process)')
+        _require_int(cfg, f'{key}.batch_size', 1)
+    optimizer = (cfg.get('optim_wrapper') or {}).get('optimizer')
+    if not (isinstance(optimizer, dict) and optimizer.get('type')):
+        return
+    key = 'optim_wrapper.optimizer'
+    for name, value in optimizer.items():
+        values = value if isinstance(value, (tuple, list)) else [value]
+        for number in values:
+            if isinstance(number, Real) and not isinstance(number, bool) and \
+                    not math.isfinite(number):
+                raise ConfigError(f'{key}.{name} must be a finite number, got {value}; '
+                                  f'set --cfg-options {key}.{name}=<value>')
+    from clae_mm.registry import OPTIMIZERS
+    try:
+        with registry_errors_as_clae_errors():
+            OPTIMIZERS.build(dict(optimizer, params=[torch.nn.Parameter(torch.zeros(1))]))
+    except (ValueError, TypeError, AssertionError) as exc:
+        raise ConfigError(f'{key}: {exc}; {_fix(key)}') from None
+
+
+def check_backbone_has_batch_norm(cfg: Config) -> None:
+    """CLAE's refusal of a backbone without BatchNorm (``require_batch_norm``,
+    a LayerNorm ViT), made before the runner: the backbone is built once
+    more (0.1 s for the full-width CIFAR ResNet-18 on 2 CPU cores; the meta
+    device would be free, but mmpretrain's ResNet calls ``.item()`` in its
+    ``__init__``). A backbone that fails to build is left to the runner."""
+    from clae_mm.models.selfsup.adversarial_training import (AdversarialTrainingMixin,
+                                                             require_batch_norm)
+    from clae_mm.registry import MODELS
+    model = cfg.get('model') or {}
+    backbone = model.get('backbone')
+    try:
+        model_class = MODELS.get(model.get('type'))
+    except Exception:  # noqa: BLE001 -- an unknown type is reported when it is built
+        return
+    if not (isinstance(backbone, dict) and inspect.isclass(model_class)
+            and issubclass(model_class, AdversarialTrainingMixin)):
+        return
+    try:
+        built = MODELS.build(backbone)
+    except Exception:  # noqa: BLE001 -- the runner builds it again and reports it
+        return
+    try:
+        require_batch_norm(built)
+    except ValueError as exc:
+        raise ConfigError(f'model.backbone: {exc}') from None
+
+
+def check_train_config(cfg: Config) -> None:
+    """Raise :class:`ConfigError` for a training config that cannot work,
+    before the runner is built: a checkpoint to load that does not exist,
+    anything a hook refuses (a negative eps or alpha, an unknown attack, a
+    ``nonfinite_loss.action`` typo: :func:`check_hooks`), counts and rates
+    that cannot work (:func:`check_numbers`), a backbone without BatchNorm,
+    or fewer than 2 images per contrastive batch."""
+    from .safe_load import existing_checkpoint
+    if cfg.get('load_from'):
+        existing_checkpoint(cfg.load_from)
+    check_hooks(cfg)
+    check_numbers(cfg)
+    check_backbone_has_batch_norm(cfg)
     loader = cfg.get('train_dataloader') or {}
     batch_size = loader.get('batch_size')
     world_size = int(os.environ.get('WORLD_SIZE', 1))

@@ -174,6 +174,23 @@ def _corrupt_message(name: str, exc: Exception) -> str:
             'nothing from it was executed; pass an earlier, complete checkpoint')
 
 
+def existing_checkpoint(filename: str) -> str:
+    """``filename`` (``~`` expanded) when it names a file, or a URL as is;
+    :class:`CheckpointNotFoundError` otherwise. Tools call it before they
+    build a runner, so a typo in a path is the first thing said."""
+    if re.match(r'^[\w+.-]+://', str(filename)):
+        return str(filename)
+    return _local_file(filename)
+
+
+def _local_file(filename: str) -> str:
+    filename = osp.expanduser(str(filename))
+    if not osp.isfile(filename):
+        raise CheckpointNotFoundError(f'checkpoint {filename} not found; pass the path '
+                                      'of an existing .pth file')
+    return filename
+
+
 def safe_load_checkpoint(filename: str, map_location='cpu'):
     """``torch.load(filename, weights_only=True)`` with one-line errors.
 
@@ -186,10 +203,7 @@ def safe_load_checkpoint(filename: str, map_location='cpu'):
             plain data (nothing of it is executed).
         CorruptCheckpointError: truncated, damaged or not a checkpoint.
     """
-    filename = osp.expanduser(str(filename))
-    if not osp.isfile(filename):
-        raise CheckpointNotFoundError(f'checkpoint {filename} not found; pass the path '
-                                      'of an existing .pth file')
+    filename = _local_file(filename)
     verify_checksum(filename, f'checkpoint {filename}')
     return load_weights_only(filename, f'checkpoint {filename}', map_location)
 

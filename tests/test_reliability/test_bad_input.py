@@ -106,11 +106,72 @@ def test_mismatch_names_missing_unexpected_and_reshaped_keys():
         shape_mismatch=['backbone.conv1.weight: checkpoint (16, 3) vs model (8, 3)'])
 
 
-def test_missing_checkpoint(train_tool, capsys, tmp_path, cifar10_root):
+@pytest.mark.parametrize('how', ['resume', 'load_from'])
+def test_missing_checkpoint(train_tool, capsys, tmp_path, cifar10_root, how):
     missing = str(tmp_path / 'nowhere.pth')
-    error = expect_error(train_tool, capsys, str(tmp_path / 'work'), cifar10_root,
-                         flags=['--resume', missing])
+    options, flags = ([f'load_from={missing}'], []) if how == 'load_from' else \
+        ([], ['--resume', missing])
+    error = expect_error(train_tool, capsys, str(tmp_path / 'work'), cifar10_root, *options,
+                         flags=flags, before_runner=True)
     assert error == f'error: checkpoint {missing} not found; pass the path of an existing .pth file'
+
+
+def test_missing_checkpoint_in_test_py(capsys, tmp_path, cifar10_root):
+    from tests.test_tools.test_scores_match_previous_tools import load_tool
+    missing = str(tmp_path / 'nowhere.pth')
+    work_dir = tmp_path / 'work'
+    assert load_tool('test.py', 'test_tool').main(
+        [CONFIG, missing, '--work-dir', str(work_dir), '--data-root', cifar10_root]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f'error: checkpoint {missing} not found; pass the path of an ' \
+        'existing .pth file\n'
+    assert not captured.out and not work_dir.exists()  # before the runner: no log at all
+
+
+# Values the runner (or torch) refused only once built, after its environment and config
+# dump: a traceback, an exit 0 with nothing trained, or a crash after a full epoch.
+@pytest.mark.parametrize('option, expected', [
+    ('train_cfg.max_epochs=0', 'train_cfg.max_epochs must be an integer >= 1, got 0: nothing '
+     'would be trained; set --cfg-options train_cfg.max_epochs=<value>'),
+    ('train_cfg.max_epochs=-1', 'train_cfg.max_epochs must be an integer >= 1, got -1'),
+    ('train_cfg.val_interval=0', 'train_cfg.val_interval must be an integer >= 1, got 0 '
+     '(validate every N epochs; to never validate, set val_interval larger than max_epochs)'),
+    ('optim_wrapper.optimizer.lr=nan', 'optim_wrapper.optimizer.lr must be a finite number, got '
+     'nan; set --cfg-options optim_wrapper.optimizer.lr=<value>'),
+    ('optim_wrapper.optimizer.lr=-1', 'optim_wrapper.optimizer: Invalid learning rate: -1; fix it '
+     'in the config or with --cfg-options optim_wrapper.optimizer.<name>=<value>'),
+    ('train_dataloader.num_workers=-1', 'train_dataloader.num_workers must be an integer >= 0, '
+     'got -1 (0 loads in the main process)'),
+    ('default_hooks.logger.interval=0', 'default_hooks.logger: interval must be greater than 0; '
+     'fix it in the config or with --cfg-options default_hooks.logger.<name>=<value>'),
+    ('default_hooks.nonfinite_loss.action=skp', "default_hooks.nonfinite_loss: action must be one "
+     "of ('stop', 'skip'), got 'skp'"),
+    ('default_hooks.nonfinite_loss.max_consecutive_skips=0',
+     'default_hooks.nonfinite_loss: max_consecutive_skips must be >= 1'),
+])
+def test_values_the_runner_refused_late_fail_before_it(train_tool, capsys, tmp_path, cifar10_root,
+                                                        option, expected):
+    error = expect_error(train_tool, capsys, str(tmp_path / 'work'), cifar10_root, option,
+                         before_runner=True)
+    assert error.startswith(f'error: {expected}'), error
+
+
+def test_backbone_without_batch_norm_fails_before_the_runner(train_tool, capsys, tmp_path,
+                                                             cifar10_root):
+    config = tmp_path / 'vit.py'
+    config.write_text(
+        f"_base_ = [{CONFIG!r}]\nmodel = dict(backbone=dict(_delete_=True, "
+        "type='mmpretrain.VisionTransformer', img_size=32, patch_size=8, arch=dict("
+        "embed_dims=16, num_layers=1, num_heads=2, feedforward_channels=32)))\n")
+    code = train_tool.main([str(config), '--work-dir', str(tmp_path / 'work'), '--data-root',
+                            cifar10_root])
+    captured = capsys.readouterr()
+    assert code == 2 and not captured.out, captured.out[-2000:]
+    assert captured.err == (
+        'error: model.backbone: CLAE needs batch statistics: backbone VisionTransformer has no '
+        'BatchNorm layer to split into clean and adversarial branches (dual BN, paper Sec. 3.5); '
+        'use a BatchNorm backbone, e.g. DualBNResNet_CIFAR, or ResNet_CIFAR with '
+        'dual_bn=dict(adv_bn_momentum=0.01)\n')
 
 
 def test_bad_values_fail_before_the_runner(train_tool, capsys, tmp_path, cifar10_root):
