@@ -9,6 +9,7 @@ gets the metric's defaults.
 import inspect
 from typing import Optional
 
+from clae_mm.utils.errors import CLAEError
 from .metrics import KNNAccuracy, LinearProbeAccuracy
 
 PROTOCOL_METRICS = dict(knn=KNNAccuracy, linear=LinearProbeAccuracy)
@@ -26,7 +27,11 @@ def _metric_entries(evaluator):
 def protocol_metric(cfg, protocol: str, **overrides) -> dict:
     """The metric config of ``protocol`` ('knn' or 'linear'): the first entry
     of that type in ``test_evaluator``, else ``val_evaluator`` (else just the
-    type), with every override that is not None applied."""
+    type), with every override that is not None applied.
+
+    Raises:
+        CLAEError: the metric refuses the settings (``k=0``, ``sigma=nan``).
+    """
     if protocol not in PROTOCOL_METRICS:
         raise ValueError(f'protocol must be one of {tuple(PROTOCOL_METRICS)}, got {protocol!r}')
     name = PROTOCOL_METRICS[protocol].__name__
@@ -39,6 +44,11 @@ def protocol_metric(cfg, protocol: str, **overrides) -> dict:
             break
     metric = dict(found or dict(type=name))
     metric.update({key: value for key, value in overrides.items() if value is not None})
+    try:  # built once now: `--k 0` or `--sigma nan` is one line before any runner
+        PROTOCOL_METRICS[protocol](**{k: v for k, v in metric.items() if k != 'type'})
+    except (ValueError, TypeError) as exc:
+        raise CLAEError(f'{name}: {exc}; pass another value (the tool\'s argument, or the '
+                        f'{name} of the config\'s test_evaluator)') from None
     return metric
 
 

@@ -324,3 +324,23 @@ def test_not_a_checkpoint(train_tool, capsys, tmp_path, cifar10_root, write, how
                          flags=[str(f) for f in flags])
     assert error.startswith(f'error: checkpoint {path} is not a torch checkpoint'), error
     assert 'Please file an issue' not in error
+
+
+@pytest.mark.parametrize('arguments, expected', [
+    (['--k', '0'], 'KNNAccuracy: k must be >= 1, got 0'),
+    (['--sigma', 'nan'], 'KNNAccuracy: sigma must be a finite number > 0, got nan'),
+    (['--sigma', '0'], 'KNNAccuracy: sigma must be a finite number > 0, got 0.0'),
+])
+def test_knn_eval_arguments_that_cannot_work(capsys, tmp_path, arguments, expected):
+    """A NaN sigma voted with NaN weights (chance-level top-1, exit 0); k=0 failed after the
+    runner was built. One line now, before the checkpoint is read."""
+    from tests.test_tools.test_knn_eval import load_tool
+    checkpoint = tmp_path / 'epoch_1.pth'
+    torch.save({'state_dict': {}}, checkpoint)
+    work_dir = tmp_path / 'work'
+    assert load_tool('knn_eval').main([CONFIG, str(checkpoint), '--work-dir', str(work_dir),
+                                       *arguments]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"error: {expected}; pass another value (the tool's argument, or "
+                            "the KNNAccuracy of the config's test_evaluator)\n")
+    assert not captured.out and not work_dir.exists()

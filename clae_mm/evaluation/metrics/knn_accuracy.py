@@ -1,4 +1,6 @@
 """The paper's kNN protocol as an mmengine metric."""
+import math
+
 from clae_mm.evaluation.knn import knn_accuracy
 from clae_mm.evaluation.validation_split import carve_validation_split, validation_size
 from clae_mm.registry import METRICS
@@ -37,9 +39,12 @@ class KNNAccuracy(FrozenFeatureMetric):
                  chunk_size: int = 1024, val_fraction: float = 0.0, seed: int = 0,
                  collect_device: str = 'cpu', prefix=None):
         super().__init__(stage=stage, collect_device=collect_device, prefix=prefix)
-        if sigma <= 0 or k < 1 or chunk_size < 1:
-            raise ValueError(f'need sigma > 0, k >= 1, chunk_size >= 1; got {sigma}, {k}, '
-                             f'{chunk_size}')
+        # `sigma <= 0` is False for NaN: a NaN sigma voted with NaN weights.
+        if not (sigma > 0 and math.isfinite(sigma)):
+            raise ValueError(f'sigma must be a finite number > 0, got {sigma}')
+        for name, value in (('k', k), ('chunk_size', chunk_size)):
+            if value < 1:
+                raise ValueError(f'{name} must be >= 1, got {value}')
         validation_size(2, val_fraction)  # refuses a fraction outside [0, 1)
         self.k, self.sigma, self.chunk_size = k, sigma, chunk_size
         self.val_fraction, self.seed = val_fraction, seed

@@ -1,4 +1,5 @@
 """The paper's linear-probe (logistic regression) protocol as an mmengine metric."""
+import math
 from typing import Optional
 
 import torch
@@ -59,6 +60,10 @@ class LinearProbeAccuracy(FrozenFeatureMetric):
         if eval_interval < 1 or epochs < 0 or batch_size < 1:
             raise ValueError(f'need eval_interval >= 1, epochs >= 0 and batch_size >= 1, got '
                              f'{eval_interval}, {epochs}, {batch_size}')
+        if not (lr > 0 and math.isfinite(lr)) or not (weight_decay >= 0 and
+                                                       math.isfinite(weight_decay)):
+            raise ValueError(f'lr must be a finite number > 0 and weight_decay one >= 0, got '
+                             f'lr={lr}, weight_decay={weight_decay}')
         validation_size(2, val_fraction)  # refuses a fraction outside [0, 1)
         self.epochs, self.batch_size, self.lr, self.weight_decay = epochs, batch_size, lr, \
             weight_decay
