@@ -11,7 +11,7 @@ import torch
 from mmengine.fileio import get_file_backend
 
 from clae_mm.utils.checksum import ChecksumMismatchError
-from clae_mm.utils.safe_load import NonFiniteWeightsError, safe_load_checkpoint
+from clae_mm.utils.safe_load import safe_load_checkpoint
 from tests.conftest import TINY_ENCODER
 from tests.test_tools.test_knn_eval import load_tool as load_benchmark
 from tests.test_tools.test_scores_match_previous_tools import load_tool

@@ -2,7 +2,9 @@
 full) fails with one line and leaves the previous checkpoint intact."""
 import errno
 import glob
+import os
 import os.path as osp
+import subprocess
 
 import pytest
 import torch
@@ -21,6 +23,47 @@ def test_unwritable_work_dir_fails_before_training(tmp_path, cifar10_root, train
     assert train_tool.main(train_args(work_dir, cifar10_root)) == 2
     assert capsys.readouterr().err.strip() == (
         f'error: work dir {work_dir} is not writable (Not a directory); pass a writable --work-dir')
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KiB tmpfs filled to the last block (mounting needs root and the right
+    to mount, as in this project's test container; skipped elsewhere)."""
+    mount_point = tmp_path / 'full'
+    mount_point.mkdir()
+    if subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', str(mount_point)],
+                      capture_output=True).returncode != 0:
+        pytest.skip('cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)')
+    try:
+        with open(mount_point / 'filler', 'wb') as f:
+            try:
+                f.write(bytes(1 << 20))
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        yield mount_point
+    finally:
+        subprocess.run(['umount', '-l', str(mount_point)], check=True)  # -l: a log left open
+
+
+def test_full_disk_at_start_is_one_line(full_disk, cifar10_root, train_tool, capsys):
+    work_dir = str(full_disk / 'work')
+    (full_disk / 'empty').touch()  # what the old check wrote: an empty file still fits
+    assert train_tool.main(train_args(work_dir, cifar10_root)) == 2
+    assert capsys.readouterr().err == (
+        f'error: work dir {work_dir} has no space left (No space left on device); free disk '
+        'space or pass a --work-dir on another disk\n')
+
+
+def test_no_space_reported_at_fsync_is_one_line(tmp_path, monkeypatch):
+    """File systems that reserve blocks late (NFS, quotas) report ENOSPC at fsync."""
+    def fsync(fd):
+        raise OSError(errno.ENOSPC, 'No space left on device')
+
+    monkeypatch.setattr('clae_mm.utils.work_dir.os.fsync', fsync)
+    with pytest.raises(CLAEError, match=r'^work dir .* has no space left \(No space left on '
+                       r'device\); free disk space or pass a --work-dir on another disk$'):
+        check_work_dir_writable(str(tmp_path / 'work'))
+    assert os.listdir(tmp_path / 'work') == []  # the probe is removed
 
 
 def fill_disk_at_second_checkpoint(monkeypatch):
