@@ -15,8 +15,8 @@ from mmengine.runner import Runner
 from clae_mm.utils.checkpoint import load_checkpoint_strict
 from clae_mm.utils.config_check import registry_errors_as_clae_errors
 from clae_mm.utils.data_root import apply_data_root
-from clae_mm.utils.distributed import (add_launcher_arguments, export_local_rank,
-                                       setup_cpu_distributed)
+from clae_mm.utils.distributed import (add_launcher_arguments, exit_when_launcher_dies,
+                                       export_local_rank, setup_cpu_distributed)
 from clae_mm.utils.errors import CLAEError, exit_code
 from clae_mm.utils.model_wrapper import unwrap_model
 from clae_mm.utils.run_config import config_of_run
@@ -151,7 +151,10 @@ def evaluation_config(args, test_evaluator=None, tool: str = 'test') -> Config:
 
 def build_runner(cfg: Config) -> Runner:
     """mmengine's Runner of ``cfg``, in the process group of ``cfg.launcher``
-    (gloo on machines without a GPU, as tools/train.py)."""
+    (gloo on machines without a GPU, as tools/train.py), whose workers exit
+    when their launcher dies, as training's do."""
+    if cfg.launcher != 'none':
+        exit_when_launcher_dies(advice='No result was written: run the evaluation again')
     setup_cpu_distributed(cfg, cfg.launcher)
     with registry_errors_as_clae_errors():
         return Runner.from_cfg(cfg)

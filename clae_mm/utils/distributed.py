@@ -63,7 +63,11 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     cfg.pop('sync_bn', None)
 
 
-def exit_when_launcher_dies(poll_seconds: float = 1.0) -> threading.Thread:
+TRAINING_ADVICE = 'The last complete checkpoint is intact: --resume from it'
+
+
+def exit_when_launcher_dies(poll_seconds: float = 1.0,
+                            advice: str = TRAINING_ADVICE) -> threading.Thread:
     """End this worker within ``poll_seconds`` of its launcher's death.
 
     torchrun stops its workers when it exits normally or on SIGTERM/SIGINT,
@@ -75,7 +79,7 @@ def exit_when_launcher_dies(poll_seconds: float = 1.0) -> threading.Thread:
     is a ``.partial`` file that the next run removes; the last complete one
     is untouched (AtomicCheckpointHook). ``PR_SET_PDEATHSIG`` was not used:
     it fires when the launcher *thread* that forked the worker ends, which
-    is not the launcher's death.
+    is not the launcher's death. ``advice`` ends the one line it prints.
     """
     launcher = os.getppid()
 
@@ -85,8 +89,7 @@ def exit_when_launcher_dies(poll_seconds: float = 1.0) -> threading.Thread:
             if os.getppid() != launcher:
                 sys.stderr.write(
                     f'error: the launcher (pid {launcher}) is gone; worker rank '
-                    f'{os.environ.get("RANK", "?")} stops now. The last complete checkpoint is '
-                    'intact: --resume from it\n')
+                    f'{os.environ.get("RANK", "?")} stops now. {advice}\n')
                 sys.stderr.flush()
                 os._exit(1)
 

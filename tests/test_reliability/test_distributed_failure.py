@@ -134,3 +134,45 @@ def test_killing_the_launcher_ends_the_workers(tmp_path, cifar10_root):
         latest = f.read()
     checkpoint = safe_load_checkpoint(latest)  # complete: it loads
     assert checkpoint['meta']['epoch'] >= 1
+
+
+def test_killing_the_launcher_ends_the_evaluation_workers(tmp_path, simclr_run):
+    """tools/dist_test.sh (the evaluation tools' --launcher pytorch): the same
+    exit as training's workers, not workers scoring on for minutes."""
+    work_dir = str(tmp_path / 'work')
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', PYTHON=sys.executable,
+               PORT=str(free_port()), **SINGLE_THREAD_ENV)
+    command = ['bash', osp.join(REPO, 'tools/dist_test.sh'), simclr_run['config'],
+               simclr_run['checkpoint'], '2', '--work-dir', work_dir, '--data-root',
+               simclr_run['data_root'], '--cfg-options', *TINY_ENCODER,
+               'test_dataloader.num_workers=0', 'test_cfg.bank.num_workers=0',
+               'test_evaluator.1.epochs=1000000']  # a linear probe that runs for hours
+    with open(work_dir + '.stderr', 'w') as stderr:
+        launcher = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=stderr, start_new_session=True)
+    workers = []
+    try:
+        deadline = time.monotonic() + STARTUP_LIMIT_S
+        while not any('Load checkpoint from' in open(log).read()  # the runner is built
+                      for log in glob.glob(osp.join(work_dir, '*', '*.log'))):
+            assert launcher.poll() is None, read_stderr(work_dir)[-3000:]
+            assert time.monotonic() < deadline, 'the evaluation did not start'
+            time.sleep(0.5)
+        workers = children(launcher.pid)
+        assert len(workers) == 2
+        os.kill(launcher.pid, signal.SIGKILL)
+        launcher.wait()
+        killed_at = time.monotonic()
+        while any(alive(pid) for pid in workers) and time.monotonic() - killed_at < ORPHAN_LIMIT_S:
+            time.sleep(0.1)
+        elapsed = time.monotonic() - killed_at
+        stderr = read_stderr(work_dir)
+    finally:
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if launcher.poll() is None:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
+    assert elapsed < ORPHAN_LIMIT_S, f'workers still alive {elapsed:.0f} s after the launcher died'
+    assert 'stops now. No result was written: run the evaluation again' in stderr, stderr[-3000:]
