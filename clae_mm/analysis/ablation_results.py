@@ -24,6 +24,7 @@ import sys
 from typing import Dict, List, Optional
 
 from clae_mm.utils import CLAEError
+from clae_mm.utils.training_settings import mixed_eps
 
 X_KEYS = ('batch_size', 'embed_dim', 'arch', 'alpha', 'eps', 'epochs', 'attack')
 CATEGORICAL = ('batch_size', 'embed_dim', 'arch', 'attack')
@@ -77,9 +78,23 @@ def score(result: dict, which: str = 'last', metric: str = 'top1') -> Optional[f
     return None if value is None else float(value)
 
 
+def refuse_mixed_eps(result: dict, fix: str = 'leave it out') -> None:
+    """One line for a result of a run resumed with another eps: its recorded
+    ``eps_history`` holds several, so no single eps labels it."""
+    mixed = mixed_eps(result.get('training'))
+    if mixed:
+        raise CLAEError(f"{result.get('result_file', 'a result')} was trained at more than one "
+                        f'eps ({mixed}: resumed with another eps), so no one eps describes it; '
+                        f'{fix}')
+
+
 def result_eps(result: dict) -> float:
-    """The eps the encoder was trained with (0 for a baseline)."""
+    """The eps the encoder was trained with (0 for a baseline); a one-line
+    error for a run resumed with another eps (its recorded ``eps_history``
+    holds several), unless ``settings`` gives the eps to plot it at."""
     settings, training = result.get('settings') or {}, result.get('training') or {}
+    if settings.get('eps') is None:
+        refuse_mixed_eps(result, 'leave it out, or add the eps to plot it at under "settings"')
     for source in (settings, training if isinstance(training, dict) else {}):
         if source.get('eps') is not None:
             return float(source['eps'])

@@ -13,6 +13,7 @@ import statistics
 import sys
 from collections import defaultdict
 
+from clae_mm.analysis.ablation_results import refuse_mixed_eps
 from clae_mm.evaluation.result_file import load_results
 from clae_mm.utils.errors import CLAEError
 
@@ -112,6 +113,7 @@ def row_key(result: dict, by_config: bool) -> tuple:
     method) for a raw-pixel result: the floor under that method's protocol."""
     if result.get('feature') == 'pixels':
         return (PIXELS, result.get('method'))
+    refuse_mixed_eps(result)  # a row is labelled with one eps
     return ('runs', result.get('method'), float(result.get('eps') or 0.0), trained_epochs(result),
             config_name(result) if by_config else None)
 

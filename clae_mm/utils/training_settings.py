@@ -87,13 +87,16 @@ def training_method(cfg) -> Optional[str]:
     return (model.get('head') or {}).get('method') or ZOO_METHODS.get(model.get('type'))
 
 
-def training_settings(cfg) -> dict:
+def training_settings(cfg, eps_history: Optional[list] = None) -> dict:
     """``method`` (the CLAELoss head's, else the zoo model's: ``ZOO_METHODS``),
     ``dataset`` (the pre-training set), ``batch_size`` (per
     process), ``embed_dim`` (the projection's output), ``arch``
     (``ResNet-18``), the adversary's ``eps`` (0 when none runs: no
     ContrastiveAdversarialHook or alpha 0), ``alpha``, ``attack`` (``'none'``
-    at eps 0) and ``max_epochs``; None where the config does not say."""
+    at eps 0) and ``max_epochs``; None where the config does not say. With
+    ``eps_history`` (the eps of each trained epoch, which
+    ``ContrastiveAdversarialHook`` keeps), also ``eps_history``: a run
+    resumed with another eps holds more than one value there."""
     model = cfg.get('model') or {}
     loader = cfg.get('train_dataloader') or {}
     hook = adversarial_hook_cfg(cfg)
@@ -107,7 +110,8 @@ def training_settings(cfg) -> dict:
         arch=_arch(model.get('backbone') or {}),
         eps=eps, alpha=alpha,
         attack=str(hook.get('attack', _HOOK_DEFAULTS['attack'])) if eps else 'none',
-        max_epochs=_number((cfg.get('train_cfg') or {}).get('max_epochs'), int))
+        max_epochs=_number((cfg.get('train_cfg') or {}).get('max_epochs'), int),
+        **({} if eps_history is None else dict(eps_history=[float(e) for e in eps_history])))
 
 
 def recorded_training_settings(meta) -> Optional[dict]:
@@ -116,7 +120,28 @@ def recorded_training_settings(meta) -> Optional[dict]:
     recorded = (meta or {}).get('training_settings') if isinstance(meta, dict) else None
     if not isinstance(recorded, dict):
         return None
-    return {str(key): plain_value(value) for key, value in recorded.items()}
+    return {str(key): [plain_value(v) for v in value] if isinstance(value, (list, tuple))
+            else plain_value(value) for key, value in recorded.items()}
+
+
+def epoch_span(first: int, last: int) -> str:
+    """'epoch 3' or 'epochs 3-5'."""
+    return f'epoch {first}' if first == last else f'epochs {first}-{last}'
+
+
+def mixed_eps(training) -> Optional[str]:
+    """'epochs 1-5 at eps 0.03, epochs 6-10 at eps 0.1' for a run whose
+    recorded ``eps_history`` holds more than one eps (resumed with another);
+    None for a run trained at one eps, or one that records no history."""
+    history = training.get('eps_history') if isinstance(training, dict) else None
+    if not isinstance(history, list) or len(set(history)) < 2:
+        return None
+    spans, start = [], 1
+    for epoch in range(1, len(history) + 1):
+        if epoch == len(history) or history[epoch] != history[epoch - 1]:
+            spans.append(f'{epoch_span(start, epoch)} at eps {history[epoch - 1]:g}')
+            start = epoch + 1
+    return ', '.join(spans)
 
 
 def plain_value(value):

@@ -7,6 +7,12 @@ from mmengine.hooks import Hook
 from clae_mm.models.utils.adversarial_augmentation import AdversarialAugmentation
 from clae_mm.registry import HOOKS
 from clae_mm.utils.model_wrapper import unwrap_model
+from clae_mm.utils.training_settings import epoch_span
+
+# Message-hub runtime info, saved in every checkpoint: the eps each trained
+# epoch used (0 where no adversary ran), and the adversary of the last one.
+EPS_HISTORY_KEY = 'adversarial/eps_history'
+SETTINGS_KEY = 'adversarial/settings'
 
 
 @HOOKS.register_module()
@@ -34,6 +40,13 @@ class ContrastiveAdversarialHook(Hook):
         gain_interval (int): every this many iterations also measure and log
             ``attack_gain`` (the attack loss after minus before the step; one
             extra forward without gradients). 0 disables it.
+
+    After every epoch it appends the eps that epoch trained at (0 without an
+    adversary) to the message hub's ``adversarial/eps_history``, which every
+    checkpoint saves and ``meta['training_settings']['eps_history']``
+    records. A run resumed with another eps, alpha or attack than its
+    checkpoint's trains the rest at the new ones: it says so in a warning, and
+    its history keeps both eps, so no tool plots it as one eps.
     """
 
     priority = 'NORMAL'
@@ -82,6 +95,38 @@ class ContrastiveAdversarialHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: Optional[Sequence] = None) -> None:
         unwrap_model(runner.model).adversary = self.adversary_at(runner.iter)
+
+    def settings(self) -> dict:
+        """What this hook trains with, as its checkpoints record it."""
+        active = bool(self.eps and self.alpha)
+        return dict(eps=float(self.eps) if active else 0.0, alpha=float(self.alpha),
+                    attack=self.attack if active else 'none')
+
+    def before_train(self, runner) -> None:
+        """On resume, warn when the checkpoint trained with another adversary."""
+        trained = runner.message_hub.get_info(SETTINGS_KEY)
+        history = runner.message_hub.get_info(EPS_HISTORY_KEY) or []
+        now = self.settings()
+        if not trained or not history or dict(trained) == now:
+            return
+        changed = ', '.join(f'{key} {trained.get(key)} -> {value}' for key, value in now.items()
+                            if trained.get(key) != value)
+        runner.logger.warning(
+            f'resumed with another adversary than the checkpoint trained with ({changed}): '
+            f'{epoch_span(1, len(history))} trained at eps={history[-1]:g}, '
+            f'{epoch_span(len(history) + 1, runner.max_epochs)} '
+            f'{"trains" if runner.max_epochs == len(history) + 1 else "train"} at '
+            f'eps={now["eps"]:g}. '
+            'The checkpoints record every '
+            "epoch's eps (eps_history) and plot_ablation.py refuses the run as a point of one "
+            'eps; to go on as trained, resume with --cfg-options ' + ' '.join(
+                f'default_hooks.adversarial.{key}={trained.get(key)}' for key in now
+                if trained.get(key) != now[key] and trained.get(key) != 'none'))
+
+    def after_train_epoch(self, runner) -> None:
+        history = list(runner.message_hub.get_info(EPS_HISTORY_KEY) or [])[:runner.epoch]
+        runner.message_hub.update_info(EPS_HISTORY_KEY, history + [self.settings()['eps']])
+        runner.message_hub.update_info(SETTINGS_KEY, self.settings())
 
     def after_train(self, runner) -> None:
         unwrap_model(runner.model).adversary = None

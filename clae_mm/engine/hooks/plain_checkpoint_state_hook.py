@@ -3,6 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 
 from clae_mm.registry import HOOKS
+from .contrastive_adversarial_hook import EPS_HISTORY_KEY
 from clae_mm.utils.training_settings import training_settings
 
 _BUFFER_TAG = '__history_buffer__'
@@ -58,7 +59,8 @@ class PlainCheckpointStateHook(Hook):
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if 'meta' in checkpoint and getattr(runner, 'cfg', None) is not None:
-            checkpoint['meta']['training_settings'] = training_settings(runner.cfg)
+            checkpoint['meta']['training_settings'] = training_settings(
+                runner.cfg, runner.message_hub.get_info(EPS_HISTORY_KEY))
         for key in ('message_hub', 'meta'):
             if key in checkpoint:
                 checkpoint[key] = to_plain(checkpoint[key])
