@@ -148,7 +148,8 @@ def test_killing_the_launcher_ends_the_evaluation_workers(tmp_path, simclr_run):
                'test_dataloader.num_workers=0', 'test_cfg.bank.num_workers=0',
                'test_evaluator.1.epochs=1000000']  # a linear probe that runs for hours
     with open(work_dir + '.stderr', 'w') as stderr:
-        launcher = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+        # cwd: mmengine collects the workers' results in ./.dist_test, which a kill leaves
+        launcher = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                                     stderr=stderr, start_new_session=True)
     workers = []
     try:
