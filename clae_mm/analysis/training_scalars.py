@@ -1,11 +1,11 @@
 """The scalars MMEngine's LocalVisBackend logged during training
 (``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON record a line)."""
 import glob
-import json
 import os.path as osp
 from typing import Dict, List, Tuple
 
 from clae_mm.utils import CLAEError
+from clae_mm.utils.json_input import MalformedInputError, integer, number, parse_json
 from clae_mm.utils.literal import literal_assignments
 
 # Training records carry 'iter' (step = iteration); the kNN hook's records
@@ -26,19 +26,36 @@ def scalar_files(work_dir: str) -> List[str]:
     return files
 
 
+# The counters of a record; every other value is a logged number (NaN in a
+# diverged run's log).
+COUNTERS = ('iter', 'step', 'epoch')
+
+
 def read_records(path: str) -> List[dict]:
     """The JSON records of one log file (``scalars.json`` or the logger's
-    ``<timestamp>.json``, one record a line)."""
+    ``<timestamp>.json``, one record a line): each an object whose counters
+    (``iter``, ``step``, ``epoch``) are integers and whose other values are
+    numbers; anything else is a one-line error naming the line."""
     records = []
-    with open(path) as f:
-        for line_number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                raise CLAEError(f'{path} line {line_number} is not JSON; the file is '
-                                'damaged (an interrupted write?)') from None
+    try:
+        with open(path) as f:
+            lines = list(f)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CLAEError(f'{path} cannot be read ({exc})') from None
+    for line_number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f'{path} line {line_number}'
+        record = parse_json(line, where)
+        if not isinstance(record, dict):
+            raise MalformedInputError(f'{where} is not a record (a JSON object) but a '
+                                      f'{type(record).__name__}; the file is damaged')
+        for key, value in record.items():
+            if key in COUNTERS:
+                integer(value, where, key)
+            else:
+                number(value, where, key, finite=False)
+        records.append(record)
     return records
 
 

@@ -4,7 +4,6 @@
 is >= the best so far). It is selected on the test set; the last checkpoint
 stays the honest default of our tools."""
 import glob
-import json
 import os
 import os.path as osp
 from typing import List, Tuple
@@ -12,6 +11,7 @@ from typing import List, Tuple
 from clae_mm.engine.hooks.knn_eval_hook import HISTORY_FILE, HISTORY_KEY
 from clae_mm.evaluation.epoch_selection import KNN_TIES, best_entry
 from clae_mm.utils.errors import CLAEError
+from clae_mm.utils.json_input import MalformedInputError, integer, load_json, number
 from clae_mm.utils.safe_load import safe_load_checkpoint
 
 
@@ -42,10 +42,19 @@ def knn_history(work_dir: str) -> list:
     the last checkpoint (it lacks the validation after its own epoch)."""
     record = osp.join(work_dir, HISTORY_FILE)
     if osp.isfile(record):
-        with open(record) as f:
-            return json.load(f)
-    checkpoint = safe_load_checkpoint(last_checkpoint(work_dir))
-    return ((checkpoint.get('message_hub') or {}).get('runtime_info') or {}).get(HISTORY_KEY) or []
+        history = load_json(record)
+    else:
+        record = last_checkpoint(work_dir)
+        checkpoint = safe_load_checkpoint(record)
+        history = ((checkpoint.get('message_hub') or {}).get('runtime_info') or {}).get(
+            HISTORY_KEY) or []
+    if not isinstance(history, list) or not all(isinstance(e, dict) for e in history):
+        raise MalformedInputError(f'{record}: the kNN history must be a list of objects')
+    for entry in history:
+        where = f"{record} (step {entry.get('step')!r})"
+        integer(entry.get('step'), where, 'step')
+        number(entry.get('knn/top1'), where, 'knn/top1')
+    return history
 
 
 def best_knn_epoch(history: list) -> dict:

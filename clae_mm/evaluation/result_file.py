@@ -6,6 +6,7 @@ import os.path as osp
 from typing import Iterable, List
 
 from clae_mm.utils.atomic_io import atomic_write_text
+from clae_mm.utils.json_input import MalformedInputError, integer, load_json, number, optional
 from clae_mm.utils.training_settings import (plain_value, recorded_training_settings,
                                              training_method, training_settings)
 
@@ -83,16 +84,59 @@ def find_result_files(roots: Iterable[str]) -> List[str]:
 
 def load_results(roots: Iterable[str]) -> List[dict]:
     """The benchmark results (files with a known ``result_type``) found under
-    ``roots``; other JSON files (logs, scalars) are skipped. Each result gets
-    its file name as ``result_file``."""
+    ``roots``; other JSON files (logs, scalars) are skipped, but a file named
+    in ``roots`` that cannot be read is a one-line error. Each result gets
+    its file name as ``result_file``; a result with a wrong value where the
+    tools compute (:func:`check_result`) is a one-line error."""
+    named = {osp.abspath(root) for root in roots if osp.isfile(root)}
     results = []
     for path in find_result_files(roots):
         try:
-            with open(path) as f:
-                data = json.load(f)
-        except (OSError, ValueError):
+            data = load_json(path)
+        except MalformedInputError:
+            if osp.abspath(path) in named:
+                raise
             continue
         if isinstance(data, dict) and data.get('result_type') in RESULT_TYPES:
+            check_result(data, path)
             data['result_file'] = path
             results.append(data)
     return results
+
+
+SCORE_ENTRIES = ('last_epoch', 'best_over_epochs', 'val_selected')
+SCORE_KEYS = ('top1', 'top5', 'val_top1', 'best_top1')
+INTEGER_KEYS = ('seed', 'epoch', 'max_epochs')
+
+
+def check_result(result: dict, path: str) -> None:
+    """Raise ``MalformedInputError`` naming the field when a value the
+    analysis tools compute with has the wrong type: a score that is not a
+    finite number (a NaN top-1 is tabled as ``nan``), an epoch, seed or
+    training length that is not an integer (a string step), an eps that is
+    not a number."""
+    for key in INTEGER_KEYS:
+        optional(integer, result.get(key), path, key)
+    optional(number, result.get('eps'), path, 'eps')
+    entries = [(key, result.get(key)) for key in SCORE_ENTRIES]
+    epochs = result.get('epochs')
+    if epochs is not None and not isinstance(epochs, list):
+        raise MalformedInputError(f'{path}: epochs must be a list, got {epochs!r}')
+    entries += [(f'epochs[{index}]', entry) for index, entry in enumerate(epochs or [])]
+    for name, entry in entries:
+        if entry is None:
+            continue
+        if not isinstance(entry, dict):
+            raise MalformedInputError(f'{path}: {name} must be an object, got {entry!r}')
+        optional(integer, entry.get('epoch'), path, f'{name}.epoch')
+        for key in SCORE_KEYS:
+            optional(number, entry.get(key), path, f'{name}.{key}')
+    for key, value in (result.get('metrics') or {}).items():
+        number(value, path, f'metrics.{key}')
+    training = result.get('training')
+    if training is not None and not isinstance(training, dict):
+        raise MalformedInputError(f'{path}: training must be an object, got {training!r}')
+    for key in ('eps', 'alpha'):
+        optional(number, (training or {}).get(key), path, f'training.{key}')
+    for index, eps in enumerate((training or {}).get('eps_history') or []):
+        number(eps, path, f'training.eps_history[{index}]')

@@ -5,10 +5,11 @@ and against k-NN on raw pixels (the JSON of knn_eval.py --feature pixels).
 """
 import argparse
 import glob
-import json
 import os.path as osp
 import sys
 
+from clae_mm.utils.json_input import integer, load_json, number
+from clae_mm.analysis.training_scalars import read_records
 from clae_mm.utils.errors import CLAEError, exit_code
 
 
@@ -16,10 +17,11 @@ def knn_history(work_dir: str) -> dict:
     """{step: top1} from every run (resumed ones too) under WORK_DIR; later runs win."""
     history = {}
     for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        with open(path) as f:
-            for record in map(json.loads, f):
-                if 'knn/top1' in record:
-                    history[record['step']] = record['knn/top1']
+        for record in read_records(path):
+            if 'knn/top1' in record:
+                where = f"{path} (step {record.get('step')})"
+                history[integer(record.get('step'), where, 'step')] = \
+                    number(record['knn/top1'], where, 'knn/top1')
     return history
 
 
@@ -39,8 +41,9 @@ def summarise(args) -> None:
     pixels_file = args.pixels or osp.join(args.work_dir, 'knn_raw_pixels.json')
     pixels = None
     if osp.isfile(pixels_file):
-        with open(pixels_file) as f:
-            pixels = json.load(f)['last_epoch']['top1']
+        last = load_json(pixels_file)
+        last = last.get('last_epoch') if isinstance(last, dict) else None
+        pixels = number((last or {}).get('top1'), pixels_file, 'last_epoch.top1')
     print('| encoder | kNN top-1 (%) |\n|---|---|')
     for step in sorted(history):
         name = 'at initialisation' if step == 0 else f'after epoch {step}'
