@@ -2,7 +2,9 @@
 
 :func:`check_config_keys` names an unknown key (a typo at the top level or
 in any component's arguments) with its nearest valid spelling;
-:func:`check_train_config` catches what is visible in the config itself;
+:func:`check_train_config` catches what is visible in the config itself
+(a missing checkpoint, anything a hook or the optimizer refuses, counts that
+cannot work, a backbone without BatchNorm);
 :func:`check_train_data` loads the datasets (labels are checked as they
 load) and the batch arithmetic, before mmengine's long environment dump;
 :func:`registry_errors_as_clae_errors` turns mmengine's multi-sentence
