@@ -8,9 +8,9 @@ import glob
 import os.path as osp
 import sys
 
-from clae_mm.utils.json_input import integer, load_json, number
 from clae_mm.analysis.training_scalars import read_records
 from clae_mm.utils.errors import CLAEError, exit_code
+from clae_mm.utils.json_input import integer, load_json, number
 
 
 def knn_history(work_dir: str) -> dict:
