@@ -134,3 +134,19 @@ def test_a_nonfinite_checkpoint_is_refused_for_training_too(tmp_path, train_tool
     assert train_tool.main(train_args(str(tmp_path / 'work'), cifar10_root,
                                       flags=['--resume', path])) == 2
     assert one_error_line(capsys).startswith(f'error: checkpoint {path} holds non-finite weights')
+
+
+def test_resume_never_runs_config_text_a_checkpoint_carries(tmp_path, train_tool, cifar10_root,
+                                                            simclr_run):
+    """mmengine's Runner.resume executes meta['config'] (Config.fromstring) to compare GPU
+    counts; a crafted checkpoint that carries one resumes without its code running."""
+    from .conftest import train_args
+    marker = tmp_path / 'code_ran'
+    checkpoint = torch.load(osp.join(simclr_run['work_dir'], 'epoch_1.pth'), weights_only=True)
+    checkpoint['meta']['config'] = f"import pathlib\npathlib.Path({str(marker)!r}).touch()\n"
+    crafted = str(tmp_path / 'crafted.pth')  # no .sha256 beside it: loaded unchecked
+    torch.save(checkpoint, crafted)
+    assert train_tool.main(train_args(str(tmp_path / 'work'), cifar10_root,
+                                      'train_cfg.max_epochs=2',
+                                      flags=['--resume', crafted])) == 0
+    assert not marker.exists()

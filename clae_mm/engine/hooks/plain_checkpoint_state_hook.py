@@ -66,5 +66,14 @@ class PlainCheckpointStateHook(Hook):
                 checkpoint[key] = to_plain(checkpoint[key])
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        meta = checkpoint.get('meta')
+        if isinstance(meta, dict) and 'config' in meta:
+            # mmengine's Runner.resume runs Config.fromstring(meta['config']) (Python) right
+            # after this hook, to compare GPU counts. No clae_mm or mmengine 0.10 checkpoint
+            # writes that key (the config text is meta['cfg'], never executed): one that holds
+            # it was crafted or made elsewhere, and its text is dropped unread.
+            meta.pop('config')
+            runner.logger.warning("the checkpoint's meta['config'] (config text mmengine would "
+                                  'execute on resume) was dropped unread')
         if 'message_hub' in checkpoint:
             checkpoint['message_hub'] = from_plain(checkpoint['message_hub'])
