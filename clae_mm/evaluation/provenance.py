@@ -60,10 +60,7 @@ def library_versions() -> dict:
     return versions
 
 
-def device_name() -> str:
-    """The GPU's name when CUDA is in use, else the CPU's model."""
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        return torch.cuda.get_device_name()
+def cpu_model() -> str:
     try:
         with open('/proc/cpuinfo') as f:
             for line in f:
@@ -71,7 +68,14 @@ def device_name() -> str:
                     return line.split(':', 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    return platform.processor() or platform.machine() or 'unknown'
+
+
+def device_name() -> str:
+    """The GPU's name when CUDA is in use, else the CPU's model."""
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        return torch.cuda.get_device_name()
+    return cpu_model()
 
 
 def provenance(cfg=None, config: Optional[str] = None, argv: Optional[Sequence[str]] = None,

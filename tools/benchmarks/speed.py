@@ -50,7 +50,6 @@ import copy
 import json
 import os
 import os.path as osp
-import platform
 import resource
 import statistics
 import subprocess
@@ -65,6 +64,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
 from clae_mm.engine.optimizers import mixed_precision_optim_wrapper
+from clae_mm.evaluation.provenance import cpu_model
 from clae_mm.engine.optimizers.mixed_precision import describe_mixed_precision
 from clae_mm.models.selfsup.adversarial_training import AdversarialTrainingMixin
 from clae_mm.registry import HOOKS, MODELS
@@ -493,17 +493,6 @@ def format_evaluation(result: dict) -> str:
 
 
 # --------------------------------------------------------------------------- #
-def cpu_model() -> str:
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or 'unknown'
-
-
 def describe_device(device: torch.device) -> str:
     if device.type == 'cuda':
         return torch.cuda.get_device_name(device)
