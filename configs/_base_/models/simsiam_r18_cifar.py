@@ -1,11 +1,5 @@
-# SimSiam + CLAE: mmpretrain's SimSiam (NonLinearNeck projector, LatentPredictHead predictor,
-# CosineSimilarityLoss, stop-gradient) as CLAESimSiam, on ResNet-18 with the CIFAR stem and dual
-# BNs (backbone, projector, predictor). Sizes of solo-learn's CIFAR recipe
-# (scripts/pretrain/cifar/simsiam.yaml) and the SimSiam paper's CIFAR variant: a 2-layer
-# projector 512-2048-2048 without biases whose last BN has no affine parameters, predictor
-# 2048-512-2048. BN1d for one device. Initialisation as torchvision's ResNet (mmpretrain's default).
-# CLAE: the adversarial view goes through the predictor side, against the clean projection of x1
-# behind the stop-gradient (docs/algorithm.md).
+# SimSiam + CLAE (CLAESimSiam, mmpretrain's SimSiam) on ResNet-18 (CIFAR stem) with dual BNs,
+# sized as solo-learn's CIFAR recipe (configs/_base_/README.md#models).
 model = dict(
     type='CLAESimSiam',
     backbone=dict(type='DualBNResNet_CIFAR', depth=18, zero_init_residual=False),
@@ -20,5 +14,3 @@ model = dict(
         loss=dict(type='CosineSimilarityLoss')),
     dual_bn=dict(adv_bn_momentum=0.01),  # the paper's adversarial BN momentum (Sec. 4.1)
 )
-# Evaluated on the 512-d backbone output (kNN sigma 0.1, the probe): val_evaluator /
-# test_evaluator of the leaf configs (configs/clae/, configs/fashion_mnist/).
