@@ -1,9 +1,6 @@
-# CIFAR-100 with the same views, normalisation, loaders and evaluation as cifar10_plain.py.
+# CIFAR-100 with cifar10_plain.py's views, normalisation, loaders and loops.
 _base_ = './cifar10_plain.py'
-dataset_type = 'CIFAR100'
-data_root = 'data/cifar100'
+dataset_type, data_root = 'CIFAR100', 'data/cifar100'
 train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-val_cfg = dict(bank=dict(dataset=dict(type=dataset_type, data_root=data_root)))
-test_dataloader = val_dataloader
-test_cfg = val_cfg
+val_dataloader = test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+val_cfg = test_cfg = dict(bank=val_dataloader)
