@@ -1,3 +1,5 @@
+# The runtime every config inherits: hooks, environment, logging; what each hook is for:
+# configs/_base_/README.md#the-runtime.
 default_scope = 'clae_mm'
 
 default_hooks = dict(

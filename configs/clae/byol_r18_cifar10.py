@@ -1,17 +1,7 @@
-# BYOL + CLAE on CIFAR10 (eps 0.03, alpha 1, FGSM, adversarial BN momentum 0.01, as Table 1).
-# BYOL as in solo-learn's CIFAR recipe (scripts/pretrain/cifar/byol.yaml): batch 256, LARS 1.0
-# (eta 0.02, biases and norms excluded), weight decay 1e-5, 10 warm-up epochs then cosine, 1000
-# epochs, target rate 0.01 -> 0; model sizes in the model base. The views: the CLAE authors'
-# SimCLR augmentation (as Table 1's SimCLR rows; solo-learn's is asymmetric, with solarisation),
-# so every method of configs/clae/ sees the same views.
-# The other branch choice: --cfg-options model.adversarial_branch=target (docs/algorithm.md).
-# No CIFAR accuracy has been measured for this config (configs/clae/README.md); its CPU step
-# ratio to the baseline is in docs/benchmarks.md, its Fashion-MNIST twin's results in
-# configs/fashion_mnist/README.md.
-# The eps-0 baseline: byol_r18_cifar10_eps0.py.
+# BYOL + CLAE on CIFAR-10 with solo-learn's CIFAR recipe; not measured (configs/clae/README.md).
 _base_ = [
     '../_base_/models/byol_r18_cifar.py',
-    '../_base_/zoo_cifar10.py',  # the views, the runtime, the backbone kNN + probe
+    '../_base_/zoo_cifar10.py',
     '../_base_/schedules/lars_warmup_cosine_1000e.py',
 ]
 optim_wrapper = dict(optimizer=dict(lr=1.0, weight_decay=1e-5))

@@ -1,5 +1,5 @@
-# The baseline of byol_r18_cifar10.py: BYOL without adversarial examples (eps 0) and with plain
-# BNs everywhere (ResNet_CIFAR, no dual_bn), i.e. mmpretrain's BYOL network; everything else the same.
+# The baseline of byol_r18_cifar10.py: eps 0 and plain BNs everywhere
+# (mmpretrain's BYOL network).
 _base_ = './byol_r18_cifar10.py'
 model = dict(backbone=dict(type='ResNet_CIFAR'), dual_bn=None)
 default_hooks = dict(adversarial=dict(eps=0.0))

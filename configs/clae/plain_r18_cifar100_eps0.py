@@ -1,5 +1,4 @@
-# Table 1 baseline: Plain (eq. 5) on CIFAR100 without adversarial examples (eps 0), and
-# with a plain-BN ResNet-18 as the authors' baseline runs (bn_adv_flag=False).
+# Table 1 baseline: plain_r18_cifar100.py without adversarial examples and with plain BNs.
 _base_ = './plain_r18_cifar100.py'
 model = dict(backbone=dict(type='ResNet_CIFAR'))
 default_hooks = dict(adversarial=dict(eps=0.0))

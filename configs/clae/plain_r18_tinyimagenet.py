@@ -3,6 +3,7 @@ _base_ = [
     '../_base_/models/plain_r18_cifar.py',
     '../_base_/models/imagenet_stem.py',
     '../_base_/datasets/tinyimagenet_plain.py',
+    '../_base_/evaluation/plain_uel_protocol_200e.py',
     '../_base_/schedules/sgd_301e.py',
     '../_base_/default_runtime.py',
 ]

@@ -3,6 +3,7 @@ _base_ = [
     '../_base_/models/simclr_r18_cifar.py',
     '../_base_/models/imagenet_stem.py',
     '../_base_/datasets/tinyimagenet_simclr.py',
+    '../_base_/evaluation/simclr_protocol_200e.py',
     '../_base_/schedules/adam_100e.py',
     '../_base_/default_runtime.py',
 ]

@@ -1,4 +1,4 @@
-# The demo's baseline: the same SimCLR run without adversarial examples (eps 0)
+# The demo's baseline: clae_simclr_r18w8_fashion_mnist.py without adversarial examples (eps 0)
 # and with a plain-BN encoder, for a side-by-side comparison with CLAE.
 _base_ = './clae_simclr_r18w8_fashion_mnist.py'
 model = dict(backbone=dict(type='ResNet_CIFAR'))

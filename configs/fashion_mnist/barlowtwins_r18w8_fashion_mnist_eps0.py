@@ -1,5 +1,5 @@
-# The baseline of barlowtwins_r18w8_fashion_mnist.py: eps 0 (no adversarial examples) and plain BNs everywhere
-# (ResNet_CIFAR, no dual_bn), i.e. mmpretrain's Barlow Twins network; everything else the same.
+# The baseline of barlowtwins_r18w8_fashion_mnist.py: eps 0 and plain BNs everywhere
+# (mmpretrain's Barlow Twins network).
 _base_ = './barlowtwins_r18w8_fashion_mnist.py'
 model = dict(backbone=dict(type='ResNet_CIFAR'), dual_bn=None)
 default_hooks = dict(adversarial=dict(eps=0.0))

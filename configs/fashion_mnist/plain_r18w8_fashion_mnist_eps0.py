@@ -1,5 +1,4 @@
-# The baseline of plain_r18w8_fashion_mnist.py: eps 0 (no adversarial examples) and a plain-BN
-# ResNet-18, as the authors' baseline runs (bn_adv_flag=False); everything else the same.
+# The baseline of plain_r18w8_fashion_mnist.py: eps 0 and a plain-BN ResNet-18.
 _base_ = './plain_r18w8_fashion_mnist.py'
 model = dict(backbone=dict(type='ResNet_CIFAR'))
 default_hooks = dict(adversarial=dict(eps=0.0))

@@ -1,7 +1,5 @@
-# CIFAR10 for plain pre-training: two views per image with the authors' plain augmentation
-# (ContrastiveAugment), normalised on the model side (the authors' CIFAR mean/std). The loaders
-# and the evaluation loops (the test split scored against the training split) are
-# frozen_feature_evaluation.py's.
+# CIFAR-10, two views with the authors' plain augmentation, their CIFAR mean/std
+# (configs/_base_/README.md#datasets).
 _base_ = './frozen_feature_evaluation.py'
 dataset_type = 'CIFAR10'
 data_root = 'data/cifar10'
@@ -15,23 +13,8 @@ train_pipeline = [
 test_pipeline = [dict(type='PackInputs')]
 
 train_dataloader = dict(
-    batch_size=128,
-    num_workers=4,
+    batch_size=128, num_workers=4,
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(
-    num_workers=2,
-    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
-val_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split
-test_dataloader = val_dataloader
-test_cfg = val_cfg
-# kNN (the authors' Plain/UEL main.py): the 128-d normalised embedding, k 200, sigma the 0.1
-# training temperature.
-knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.1)
-val_evaluator = knn_metric
-# + the linear probe (the authors' eval.py) on the embedding: Adam 3e-4, batch 128, 1000 epochs
-# on the cached features.
-test_evaluator = [
-    knn_metric,
-    dict(type='LinearProbeAccuracy', stage='embedding', epochs=1000, batch_size=128, lr=3e-4,
-         weight_decay=0.0),
-]
+val_dataloader = test_dataloader = dict(
+    num_workers=2, dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
+val_cfg = test_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split

@@ -1,7 +1,5 @@
-# FashionMNIST for simclr pre-training: two views per image with the authors' simclr augmentation
-# (ContrastiveAugment), normalised on the model side (mean/std 0.5); 28x28 grey images become 32x32 RGB.
-# The loaders and the evaluation loops (the test split scored against the training split) are
-# frozen_feature_evaluation.py's.
+# Fashion-MNIST with the authors' SimCLR views made per image (ContrastiveAugment, mean/std 0.5):
+# the 28x28 grey images become 32x32 RGB (configs/_base_/README.md#datasets).
 _base_ = './frozen_feature_evaluation.py'
 dataset_type = 'FashionMNIST'
 data_root = '/usr/share/datasets/fashion-mnist'
@@ -16,23 +14,8 @@ train_pipeline = [
 test_pipeline = [dict(type='ToRGB'), dict(type='Resize', scale=(32, 32)), dict(type='PackInputs')]
 
 train_dataloader = dict(
-    batch_size=256,
-    num_workers=4,
+    batch_size=256, num_workers=4,
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(
-    num_workers=4,
-    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
-val_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split
-test_dataloader = val_dataloader
-test_cfg = val_cfg
-# kNN (the authors' SimCLR/eval_knn.py): the normalised projection output, k 200, sigma the
-# 0.5 training temperature.
-knn_metric = dict(type='KNNAccuracy', stage='embedding', k=200, sigma=0.5)
-val_evaluator = knn_metric
-# + the linear probe (the authors' SimCLR/eval_lr.py) on the 512-d backbone output: Adam 3e-4,
-# batch 256, 1000 epochs on the cached features.
-test_evaluator = [
-    knn_metric,
-    dict(type='LinearProbeAccuracy', stage='backbone', epochs=1000, batch_size=256, lr=3e-4,
-         weight_decay=0.0),
-]
+val_dataloader = test_dataloader = dict(
+    num_workers=4, dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
+val_cfg = test_cfg = dict(bank=val_dataloader)  # the same clean images, from the training split
