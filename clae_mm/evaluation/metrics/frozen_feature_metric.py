@@ -72,7 +72,8 @@ class FrozenFeatureMetric(BaseMetric):
     def _needs_the_loop(self, problem: str) -> CLAEError:
         return CLAEError(f'{type(self).__name__} {problem}: evaluate it with '
                          "val_cfg=dict(type='FrozenFeatureValLoop', bank=dict(dataset=...)) or "
-                         "test_cfg=dict(type='FrozenFeatureTestLoop', bank=...), which send both")
+                         "test_cfg=dict(type='FrozenFeatureTestLoop', bank=...), which send the "
+                         'bank and the queries')
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
