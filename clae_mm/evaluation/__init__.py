@@ -9,4 +9,5 @@ from .validation_split import carve_validation_split
 
 __all__ = ['evaluation_settings', 'protocol_metric', 'extract_features', 'knn_accuracy',
            'knn_predict', 'evaluate_linear_probe', 'train_linear_probe', 'carve_validation_split',
-           'FeatureBank', 'FrozenFeatureMetric', 'KNNAccuracy', 'LinearProbeAccuracy']
+           'FeatureBank', 'FrozenFeatureMetric', 'feature_samples', 'KNNAccuracy',
+           'LinearProbeAccuracy', 'TopKAccuracy']

@@ -2,13 +2,15 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
+from mmengine.dataset import DefaultSampler, default_collate
+from mmengine.evaluator import Evaluator
 from mmengine.hooks import Hook
 from torch import nn
+from torch.utils.data import DataLoader
 
 from clae_mm.evaluation.distributed_gather import gather_rows
-from clae_mm.evaluation.feature_extractor import (build_dataset, extract_features,
-                                                  frozen_eval_mode)
-from clae_mm.evaluation.linear_probe import evaluate_linear_probe
+from clae_mm.evaluation.feature_extractor import batch_features, build_dataset, frozen_eval_mode
+from clae_mm.evaluation.metrics import TopKAccuracy
 from clae_mm.registry import HOOKS
 from clae_mm.utils.model_wrapper import unwrap_model
 
@@ -31,7 +33,9 @@ class OnlineLinearProbeHook(Hook):
     line), and each epoch ``online_linear/train_top1`` (over the epoch's
     batches) and, every ``eval_interval`` epochs, ``online_linear/top1`` and
     ``top5`` on the query (test) set. The probe and its optimiser are saved in
-    checkpoints and restored on resume.
+    checkpoints and restored on resume. The test-set score goes through an
+    mmengine ``Evaluator`` (:class:`~clae_mm.evaluation.TopKAccuracy`): each
+    rank embeds its part of the query set, the evaluator gathers them.
 
     Args:
         stage (str): 'backbone' (default) or 'embedding'.
@@ -81,6 +85,7 @@ class OnlineLinearProbeHook(Hook):
             if query is None and runner.cfg.get(key):
                 query = runner.cfg[key].get('dataset')
         self.query = build_dataset(query) if query is not None and self.eval_interval else None
+        self.evaluator = Evaluator(TopKAccuracy(prefix='online_linear'))
 
     def _build(self, feature_dim: int, device) -> None:
         with torch.random.fork_rng(devices=[]):  # the run's random stream is left as it was
@@ -123,14 +128,27 @@ class OnlineLinearProbeHook(Hook):
         self._correct = self._seen = 0
         if self.query is not None and (self.every_n_epochs(runner, self.eval_interval)
                                        or self.is_last_train_epoch(runner)):
-            feats, labels = extract_features(unwrap_model(runner.model), self.query, self.stage,
-                                             self.batch_size, self.num_workers)
-            test = evaluate_linear_probe(self.classifier, feats, labels)
-            scalars.update({'online_linear/top1': test['top1'], 'online_linear/top5': test['top5']})
+            scalars.update(self.score_query(runner))
         runner.message_hub.update_scalars(scalars)
         runner.visualizer.add_scalars(scalars, step=runner.epoch + 1)
         runner.logger.info(f'online linear probe ({self.stage}) epoch {runner.epoch + 1}: ' +
                            '  '.join(f'{k.split("/")[1]}: {v:.2f}' for k, v in scalars.items()))
+
+    def score_query(self, runner) -> dict:
+        """``online_linear/top1`` and ``top5`` of the probe on the query set."""
+        model = unwrap_model(runner.model)
+        # seed=0: a sampler without shuffling draws no seed from the run's random streams.
+        loader = DataLoader(self.query, batch_size=self.batch_size, num_workers=self.num_workers,
+                            sampler=DefaultSampler(self.query, shuffle=False, seed=0),
+                            collate_fn=default_collate)
+        with frozen_eval_mode(model):
+            for data_batch in loader:
+                features, labels = batch_features(model, data_batch, [self.stage])
+                scores = self.classifier(features[self.stage])
+                self.evaluator.process([dict(pred_score=score, gt_label=label)
+                                        for score, label in zip(scores, labels.tolist())],
+                                       data_batch)
+        return self.evaluator.evaluate(len(self.query))
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.classifier is not None:

@@ -50,16 +50,16 @@ class KNNAccuracy(FrozenFeatureMetric):
         self.val_fraction, self.seed = val_fraction, seed
 
     def describe(self) -> dict:
-        """The settings and the bank's size after the split (all ranks)."""
-        num_val = validation_size(len(self.bank.labels), self.val_fraction) if self.bank else 0
+        """The settings and the bank's size after the split, of the last
+        evaluation (all ranks)."""
+        num_val = validation_size(self.bank_size, self.val_fraction) if self.bank_size else 0
         return dict(stage=self.stage, k=self.k, sigma=self.sigma, val_fraction=self.val_fraction,
-                    split_seed=self.seed, num_val=num_val,
-                    num_bank=(len(self.bank.labels) - num_val) if self.bank else 0)
+                    split_seed=self.seed, num_val=num_val, num_bank=self.bank_size - num_val)
 
-    def score(self, features, labels, num_classes) -> dict:
-        device = self.bank.device
-        bank_feats = self.bank.features.to(device)
-        bank_labels = self.bank.labels.to(device)
+    def score(self, bank, features, labels, num_classes) -> dict:
+        device = bank.device
+        bank_feats = bank.features.to(device)
+        bank_labels = bank.labels.to(device)
         settings = dict(num_classes=num_classes, k=self.k, sigma=self.sigma,
                         chunk_size=self.chunk_size)
         val, num_val = None, 0

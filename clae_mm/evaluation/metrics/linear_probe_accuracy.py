@@ -70,9 +70,9 @@ class LinearProbeAccuracy(FrozenFeatureMetric):
         self.seed, self.val_fraction, self.eval_interval = seed, val_fraction, eval_interval
         self.progress = progress
 
-    def score(self, features, labels, num_classes) -> dict:
-        device = self.bank.device
-        train_feats, train_labels = self.bank.features, self.bank.labels
+    def score(self, bank, features, labels, num_classes) -> dict:
+        device = bank.device
+        train_feats, train_labels = bank.features, bank.labels
         val_feats: Optional[torch.Tensor] = None
         if self.val_fraction:
             train_index, val_index = carve_validation_split(len(train_labels), self.val_fraction,

@@ -4,6 +4,7 @@ import torch
 from mmpretrain.structures import DataSample
 
 from clae_mm.engine.hooks import OnlineLinearProbeHook
+from clae_mm.evaluation import evaluate_linear_probe, extract_features
 from tests.model_utils import tiny_clae
 from tests.fake_runner import fake_runner
 
@@ -39,6 +40,11 @@ def test_probe_trains_without_touching_the_encoder(cifar10_root):
     (record,) = runner.visualizer.records
     assert set(record) == {'online_linear/train_top1', 'online_linear/top1',
                            'online_linear/top5', 'step'}
+    # scored through mmengine's Evaluator: the probe's accuracy on the query set's features
+    expected = evaluate_linear_probe(hook.classifier,
+                                     *extract_features(model, hook.query, 'backbone'))
+    assert (record['online_linear/top1'], record['online_linear/top5']) == \
+        (expected['top1'], expected['top5'])
 
 
 def test_probe_state_goes_into_checkpoints_as_plain_data(cifar10_root):

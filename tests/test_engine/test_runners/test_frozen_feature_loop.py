@@ -6,6 +6,8 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.evaluator import Evaluator
+from mmpretrain.structures import DataSample
 
 from clae_mm.engine.runners import FrozenFeatureValLoop
 from clae_mm.evaluation import KNNAccuracy, extract_features, knn_accuracy
@@ -69,8 +71,10 @@ def test_loop_refuses_what_it_cannot_feed(knn_monitored_run):
                              bank=dict(bank, shuffle=True))
 
 
-def test_metric_outside_the_loop_names_it():
-    metric = KNNAccuracy()
-    metric.process(None, [dict(features={'embedding': torch.ones(4)}, gt_label=1)])
-    with pytest.raises(CLAEError, match='FrozenFeatureValLoop'):
-        metric.compute_metrics(metric.results)
+def test_metric_under_a_stock_loop_names_the_loop_in_one_line():
+    """mmengine's ValLoop sends the model's predictions, and no bank (queries
+    without a bank: tests/test_evaluation/test_metrics/test_knn_accuracy.py)."""
+    evaluator = Evaluator(KNNAccuracy())
+    with pytest.raises(CLAEError, match='got a sample of .*FrozenFeatureValLoop') as error:
+        evaluator.process([DataSample().set_gt_label(1).set_pred_score(torch.ones(4))])
+    assert '\n' not in str(error.value)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from clae_mm.evaluation import FeatureBank, LinearProbeAccuracy, evaluate_linear_probe, \
+from clae_mm.evaluation import LinearProbeAccuracy, evaluate_linear_probe, feature_samples, \
     train_linear_probe
 
 
@@ -12,8 +12,8 @@ def features(num, seed):
 
 
 def probe(metric, train, test):
-    metric.set_bank(FeatureBank(*train, num_classes=4, device=torch.device('cpu')))
-    metric.process(None, [dict(features={metric.stage: f}, gt_label=int(y)) for f, y in zip(*test)])
+    metric.process(None, feature_samples({metric.stage: train[0]}, train[1], bank_classes=4))
+    metric.process(None, feature_samples({metric.stage: test[0]}, test[1]))
     return metric.compute_metrics(metric.results)
 
 
