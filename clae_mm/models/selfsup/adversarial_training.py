@@ -96,18 +96,28 @@ class AdversarialTrainingMixin:
         schedule (str): 'fast' (input-only gradient) or 'reference' (the
             authors' attack backward into the parameters, set aside and
             restored; single process only).
+        adversarial_branch (str): which network sees x1_adv: 'online' (every
+            method) or, where the method has a momentum/target network
+            (``adversarial_branches``: MoCo, BYOL), 'target'
+            (docs/algorithm.md).
 
     A backbone without any BatchNorm is refused here, in one line.
     """
 
     # The online network: its BNs become dual and the attack routes them.
     dual_bn_modules: Sequence[str] = ('backbone', 'neck', 'head')
+    # The networks x1_adv may go through: the online one, and for a method
+    # with a momentum/target network also that one.
+    adversarial_branches: Sequence[str] = ('online', )
     adversary: Optional[AdversarialAugmentation]
 
     def __init__(self, *, backbone, neck=None, head=None, dual_bn: Optional[dict] = None,
-                 schedule: str = 'fast', **kwargs):
+                 schedule: str = 'fast', adversarial_branch: str = 'online', **kwargs):
         if schedule not in SCHEDULES:
             raise ValueError(f'schedule must be one of {SCHEDULES}, got {schedule!r}')
+        if adversarial_branch not in self.adversarial_branches:
+            raise ValueError(f'adversarial_branch must be one of {tuple(self.adversarial_branches)}, '
+                             f'got {adversarial_branch!r}')
         modules = dict(backbone=backbone, neck=neck, head=head)
         built = {name: MODELS.build(cfg) if isinstance(cfg, dict) else cfg
                  for name, cfg in modules.items()}
@@ -118,6 +128,7 @@ class AdversarialTrainingMixin:
                     built[name] = convert_dual_bn(built[name], **dual_bn)
         super().__init__(backbone=built['backbone'], neck=built['neck'], head=built['head'], **kwargs)
         self.schedule = schedule
+        self.adversarial_branch = adversarial_branch
         self.adversary = None
 
     # ------------------------------------------------------------------ #

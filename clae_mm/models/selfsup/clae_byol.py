@@ -6,7 +6,6 @@ from torch import nn
 
 from clae_mm.registry import MODELS
 from .adversarial_training import AdversarialTrainingMixin
-from .clae_moco import BRANCHES
 
 
 @MODELS.register_module()
@@ -44,12 +43,7 @@ class CLAEBYOL(AdversarialTrainingMixin, BYOL):
         Other arguments: mmpretrain's :class:`BYOL`.
     """
 
-    def __init__(self, backbone: dict, neck: dict, head: dict, adversarial_branch: str = 'online',
-                 **kwargs):
-        if adversarial_branch not in BRANCHES:
-            raise ValueError(f'adversarial_branch must be one of {BRANCHES}, got {adversarial_branch!r}')
-        super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
-        self.adversarial_branch = adversarial_branch
+    adversarial_branches = ('online', 'target')
 
     def projection(self, x: torch.Tensor) -> torch.Tensor:
         """f(x): the online backbone and projector."""

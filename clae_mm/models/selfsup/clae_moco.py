@@ -10,8 +10,6 @@ from clae_mm.models.utils.dual_bn import repeated_bn_update
 from clae_mm.registry import MODELS
 from .adversarial_training import AdversarialTrainingMixin
 
-BRANCHES = ('online', 'target')
-
 
 @MODELS.register_module()
 class CLAEMoCo(AdversarialTrainingMixin, MoCo):
@@ -43,12 +41,7 @@ class CLAEMoCo(AdversarialTrainingMixin, MoCo):
         Other arguments: mmpretrain's :class:`MoCo`.
     """
 
-    def __init__(self, backbone: dict, neck: dict, head: dict, adversarial_branch: str = 'online',
-                 **kwargs):
-        if adversarial_branch not in BRANCHES:
-            raise ValueError(f'adversarial_branch must be one of {BRANCHES}, got {adversarial_branch!r}')
-        super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
-        self.adversarial_branch = adversarial_branch
+    adversarial_branches = ('online', 'target')
 
     def query(self, x: torch.Tensor) -> torch.Tensor:
         """f_q(x): the online encoder's normalised embedding."""

@@ -311,3 +311,11 @@ def test_layernorm_only_backbone_is_refused_at_build_time_in_one_line(method):
     message = str(error.value)
     assert 'CLAE needs batch statistics' in message and 'VisionTransformer' in message
     assert 'DualBNResNet_CIFAR' in message and '\n' not in message
+
+
+@pytest.mark.parametrize('method,branch', [('mocov2', 'targt'), ('simsiam', 'target')])
+def test_an_adversarial_branch_the_method_lacks_is_refused_at_build_time(method, branch):
+    # MoCo and BYOL have a momentum/target network for x1_adv; SimSiam, Barlow
+    # Twins and CLAE only the online one.
+    with pytest.raises(ValueError, match=r"adversarial_branch must be one of \('online'"):
+        MODELS.build(model_cfg(method, branch=branch))
