@@ -96,8 +96,8 @@ def adversarial_views(model, view: torch.Tensor, adversary: AdversarialAugmentat
 
 def adversarial_query(model, view: torch.Tensor, mode: str = 'train') -> torch.Tensor:
     """f_adv(view), the query side of the attacked loss (eq. 12)."""
-    with bn_mode(model, mode), torch.no_grad():
-        return model.embed(view, adversarial=True)[1]
+    with bn_mode(model, mode), torch.no_grad(), model.adversarial_routing():
+        return model.adversarial_embedding(view)
 
 
 def attack_loss(model, view: torch.Tensor, perturbed: torch.Tensor, mode: str = 'train',

@@ -1,13 +1,13 @@
 """CLAE's adversarial step (Algorithm 1, eqs. 15-16), written once for every method.
 
-One CLAE iteration of any method reads top to bottom in
-:meth:`AdversarialTrainingMixin.loss`:
+One CLAE iteration of any method (Plain, UEL, SimCLR and the zoo) reads top
+to bottom in :meth:`AdversarialTrainingMixin.loss`:
 
 1. ``losses, anchor = self.clean_loss(x1, x2, need_anchor)``: the method's own
    objective L_M(x1, x2) (``loss_aug``), with its side effects (momentum/EMA
    update, queue) exactly once, as in the baseline, and x1's *anchor*: what
-   the method compares another view of x1 with (MoCo: the momentum key of
-   x1, BYOL: the target projection of x1, SimSiam / Barlow Twins: the
+   the method compares another view of x1 with (CLAE, SimSiam, Barlow Twins:
+   the clean embedding of x1; MoCo: the momentum key of x1; BYOL: the target
    projection of x1);
 2. if the hook set an adversary: x1_adv maximises L_M(x1, x1 + delta) over
    the eps-ball (eq. 15), the perturbed view going through the adversarial
@@ -16,24 +16,26 @@ One CLAE iteration of any method reads top to bottom in
    adversarial BNs again.
 
 A method is a class ``CLAEX(AdversarialTrainingMixin, X)`` over mmpretrain's
-algorithm ``X`` (its networks, necks, heads, losses, EMA and queue are
-mmpretrain's) that supplies only:
+``BaseSelfSupervisor`` or algorithm ``X`` (its networks, necks, heads,
+losses, EMA and queue are mmpretrain's) that supplies:
 
 - ``clean_loss(view1, view2, need_anchor) -> (losses, anchor)``;
-- ``adversarial_embedding(x)``: the output of the branch that sees the
-  perturbed view (run by the core with the online BNs routed adversarial);
 - ``pair_loss(anchor, perturbed)``: L_M(x1, x) from x1's anchor and x's
-  ``adversarial_embedding`` (also run with the online BNs routed
-  adversarial, so a predictor applied to the perturbed side uses its
-  adversarial BNs);
+  ``adversarial_embedding`` (run with the online BNs routed adversarial, so
+  a predictor applied to the perturbed side uses its adversarial BNs);
+
+and where its defaults do not fit:
+
+- ``adversarial_embedding(x)``: the output of the branch that sees the
+  perturbed view (default: :meth:`embedding`, the online network's);
+- ``attack_anchor(anchor)``: what the attack compares x1 + delta with
+  (default: the anchor, detached; CLAE: the authors' f_adv(x1));
 - ``dual_bn_modules``: the online modules whose BatchNorms become dual and
   which the attack routes through the adversarial branch;
 - ``held_back_modules()``: modules whose BN buffers neither the attack nor
-  L_adv may change (e.g. Barlow Twins' loss-side BN).
-
-:class:`~clae_mm.models.selfsup.CLAE` (Plain, UEL, SimCLR) shares the attack,
-the routing and the dual-BN build, and overrides :meth:`loss` only for the
-authors' passes (x1's statistics replayed, ``schedule='reference'``).
+  L_adv may change (e.g. Barlow Twins' loss-side BN);
+- ``adversarial_branches``: 'target' too, for a method with a
+  momentum/target network that may see x1_adv (MoCo, BYOL).
 """
 from contextlib import ExitStack, contextmanager, nullcontext
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -138,10 +140,16 @@ class AdversarialTrainingMixin:
         raise NotImplementedError
 
     def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        return self.embedding(x)
 
     def pair_loss(self, anchor, perturbed: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
+
+    def attack_anchor(self, anchor):
+        """What the attack compares x1 + delta with: x1's anchor without its
+        graph (None: the authors' ``gen_adv`` anchor f_adv(x1), computed by
+        :meth:`adversarial_views`)."""
+        return detached(anchor)
 
     def held_back_modules(self) -> Sequence[nn.Module]:
         return ()
@@ -155,7 +163,8 @@ class AdversarialTrainingMixin:
         if adversary is None:
             return losses
         with self.held_back():
-            view1_adv, stats = self.adversarial_views(view1, adversary, anchor=detached(anchor))
+            view1_adv, stats = self.adversarial_views(view1, adversary,
+                                                      anchor=self.attack_anchor(anchor))
             with self.adversarial_routing():
                 loss_adv = self.pair_loss(anchor, self.adversarial_embedding(view1_adv))
         losses['loss_adv'] = adversary.alpha * loss_adv
@@ -280,16 +289,27 @@ class AdversarialTrainingMixin:
         return (lambda p: (p - mean) / std), (lambda t: t * std + mean), zeros, ones
 
     # ------------------------------------------------------------------ #
+    def embedding(self, x: torch.Tensor) -> torch.Tensor:
+        """The online network's embedding of ``x``: the neck's last output
+        (CLAE's normalised projection; the zoo's projector output)."""
+        return self.neck(self.backbone(x))[-1]
+
     def extract_feat(self, inputs: torch.Tensor, stage: str = 'backbone') -> torch.Tensor:
-        """Features for evaluation (clean BNs): 'backbone' (the pooled last
-        stage), 'embedding' (the neck's output) or 'pixels' (the normalised
-        input, flattened)."""
+        """Features for evaluation, through the clean BNs.
+
+        Args:
+            inputs (Tensor): normalised images.
+            stage (str): 'backbone' (the default, as mmpretrain's
+                ``extract_feat``: the last stage, average-pooled), 'embedding'
+                (:meth:`embedding`) or 'pixels' (the input, flattened: the
+                raw-pixel floor a learned representation should beat). The
+                configs' metrics name theirs.
+        """
         if stage == 'pixels':
             return inputs.flatten(1)
-        features = self.backbone(inputs)
-        if stage == 'backbone':
-            last = features[-1]
-            return torch.flatten(F.adaptive_avg_pool2d(last, 1), 1) if last.dim() == 4 else last
         if stage == 'embedding':
-            return self.neck(features)[0]
+            return self.embedding(inputs)
+        if stage == 'backbone':
+            last = self.backbone(inputs)[-1]
+            return torch.flatten(F.adaptive_avg_pool2d(last, 1), 1) if last.dim() == 4 else last
         raise ValueError(f"stage must be 'backbone', 'embedding' or 'pixels', got {stage!r}")

@@ -1,12 +1,12 @@
 from contextlib import nullcontext
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from mmpretrain.models.selfsup.base import BaseSelfSupervisor
 
 from clae_mm.models.utils.dual_bn import recorded_bn_batch_stats, replay_bn_update
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin, two_views
+from .adversarial_training import AdversarialTrainingMixin
 
 VIEW_FORWARDS = ('per_view', 'joint')
 
@@ -16,20 +16,15 @@ class CLAE(AdversarialTrainingMixin, BaseSelfSupervisor):
     """Contrastive learning with adversarial examples (Algorithm 1) for the
     paper's methods: Plain, UEL and SimCLR.
 
-    One training step, read top to bottom in :meth:`loss`:
+    One training step is :meth:`AdversarialTrainingMixin.loss` with this
+    method's loss L_cl (the head, :class:`CLAELoss`):
 
-    1. embed the two augmented views x1, x2 with the clean BNs;
-    2. L_aug = L_cl(f(x1), f(x2))                                  (eq. 5/10)
-    3. if an adversary is set (eps > 0 and alpha > 0): attack x1 through the
-       adversarial BNs, with the gradient taken w.r.t. the input only (eq. 15)
-    4. L_adv = L_cl(f(x1), f_adv(x1_adv)); minimise L_aug + alpha * L_adv (eq. 16)
-
-    The attack, the adversarial routing and the dual-BN build are the shared
-    ones of :class:`AdversarialTrainingMixin` (also used by the CLAE variants
-    of mmpretrain's MoCo, BYOL, SimSiam and Barlow Twins); this class adds
-    the authors' passes: the attack's anchor is f_adv(x1) (their
-    ``gen_adv``), Plain's clean x1 statistics are replayed, and
-    ``schedule='reference'`` re-runs their forwards.
+    1. :meth:`clean_loss`: z1 = f(x1), z2 = f(x2) through the clean BNs and
+       L_aug = L_cl(z1, z2)                                        (eq. 5/10);
+    2. if an adversary is set (eps > 0 and alpha > 0): x1 attacked through the
+       adversarial BNs, the gradient taken w.r.t. the input only, the anchor
+       f_adv(x1) as in the authors' ``gen_adv`` (eq. 15);
+    3. L_adv = L_cl(z1, f_adv(x1_adv)); minimise L_aug + alpha * L_adv (eq. 16).
 
     The adversary (eps, alpha, attack) is set every iteration by
     :class:`ContrastiveAdversarialHook`; with none set the model is the plain
@@ -69,65 +64,31 @@ class CLAE(AdversarialTrainingMixin, BaseSelfSupervisor):
                          init_cfg=init_cfg, **kwargs)
         self.view_forward = view_forward
 
-    # ------------------------------------------------------------------ #
-    def embed(self, x: torch.Tensor, adversarial: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
-        """(pooled backbone feature, embedding) through the clean or adversarial BNs."""
-        with self.adversarial_routing() if adversarial else nullcontext():
-            return self.neck(self.backbone(x))
+    def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
+                   need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
+        """L_aug = L_cl(f(x1), f(x2)) and x1's anchor for L_adv, the clean f(x1).
 
-    def extract_feat(self, inputs: torch.Tensor, stage: str = 'embedding') -> torch.Tensor:
-        """Features for evaluation (clean BNs): 'backbone' (pooled), 'embedding'
-        (the neck's normalised output) or 'pixels' (the normalised input image,
-        flattened: the raw-pixel floor a learned representation should beat)."""
-        if stage == 'pixels':
-            return inputs.flatten(1)
-        pooled, embedding = self.embed(inputs)
-        if stage == 'backbone':
-            return pooled
-        if stage == 'embedding':
-            return embedding
-        raise ValueError(f"stage must be 'backbone', 'embedding' or 'pixels', got {stage!r}")
-
-    # ------------------------------------------------------------------ #
-    def loss(self, inputs: List[torch.Tensor], data_samples=None) -> Dict[str, torch.Tensor]:
-        """L_aug + alpha * L_adv of eq. 16 for one batch of two views."""
-        view1, view2 = two_views(inputs)
-        adversary = self.active_adversary()
-
-        # The authors' Plain forwards the clean x1 a second time for L_adv
-        # (after x2); the fast schedule reuses z1 and replays x1's batch
-        # statistics into the clean BNs instead, so the buffers match theirs.
-        replay_x1 = (adversary is not None and self.schedule == 'fast'
-                     and self.head.method == 'plain' and self.view_forward == 'per_view')
-        z1, z2 = self._embed_views(view1, view2, replay_x1)
-        losses = dict(loss_aug=self.head.loss(z1, z2))
-        if adversary is None:
-            return losses
-
-        # The shared attack (AdversarialTrainingMixin.adversarial_views) with
-        # the authors' anchor f_adv(x1); L_adv pairs the clean z1 with it.
-        view1_adv, stats = self.adversarial_views(view1, adversary)
-        if self.schedule == 'reference' and self.head.method == 'plain':
-            z1 = self.embed(view1)[1]
-        with self.adversarial_routing():
-            z_adv = self.adversarial_embedding(view1_adv)
-            losses['loss_adv'] = adversary.alpha * self.pair_loss(z1, z_adv)
-        losses.update(stats)
-        return losses
-
-    def _embed_views(self, view1, view2, replay_x1: bool = False):
+        The authors' Plain forwards the clean x1 once more for L_adv, so its
+        clean BNs see x1, x2 and x1: 'reference' runs that forward (they run
+        it after the attack, which touches only the adversarial BNs), 'fast'
+        reuses f(x1) and replays x1's batch statistics into the clean BNs.
+        """
         if self.view_forward == 'joint':
-            z = self.embed(torch.cat([view1, view2]))[1]
-            return z.chunk(2)
-        with recorded_bn_batch_stats(self) if replay_x1 else nullcontext([]) as x1_stats:
-            z1 = self.embed(view1)[1]
-        z2 = self.embed(view2)[1]
+            z1, z2 = self.embedding(torch.cat([view1, view2])).chunk(2)
+            return dict(loss_aug=self.head.loss(z1, z2)), z1
+        second_x1 = need_anchor and self.head.method == 'plain'
+        replay = second_x1 and self.schedule == 'fast'
+        with recorded_bn_batch_stats(self) if replay else nullcontext([]) as x1_stats:
+            z1 = self.embedding(view1)
+        z2 = self.embedding(view2)
         replay_bn_update(x1_stats)
-        return z1, z2
+        losses = dict(loss_aug=self.head.loss(z1, z2))
+        if second_x1 and not replay:
+            z1 = self.embedding(view1)
+        return losses, z1
 
-    # What the shared attack needs (AdversarialTrainingMixin).
-    def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
-        return self.embed(x)[1]
+    def attack_anchor(self, anchor: torch.Tensor) -> None:
+        return None  # the authors' gen_adv: f_adv(x1), from the attack's own forward
 
     def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
         """L_cl(anchor, perturbed): eq. 10 with W from the perturbed side."""

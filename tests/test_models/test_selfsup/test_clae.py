@@ -29,8 +29,8 @@ def test_fast_schedule_equals_the_authors_passes(method):
         captured = {}
         original = model.adversarial_views
 
-        def spy(view, adversary, original=original, captured=captured):
-            out = original(view, adversary)
+        def spy(view, adversary, anchor=None, original=original, captured=captured):
+            out = original(view, adversary, anchor=anchor)
             captured['adv'] = out[0]
             return out
 
