@@ -75,6 +75,19 @@ def detached(anchor):
     return anchor.detach() if isinstance(anchor, torch.Tensor) else anchor
 
 
+@contextmanager
+def recorded_outputs(module: nn.Module):
+    """The outputs of ``module``'s forwards inside the block, in call order (a
+    torch forward hook): how a method reads x1's anchor out of its upstream
+    ``loss()``, which returns only the losses."""
+    outputs = []
+    handle = module.register_forward_hook(lambda _module, _args, output: outputs.append(output))
+    try:
+        yield outputs
+    finally:
+        handle.remove()
+
+
 def two_views(inputs) -> Tuple[torch.Tensor, torch.Tensor]:
     if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
         raise ValueError('CLAE expects two augmented views per image: use '

@@ -4,7 +4,7 @@ import torch
 from mmpretrain.models.selfsup import BarlowTwins
 
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin
+from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
 
 
 @MODELS.register_module()
@@ -32,13 +32,10 @@ class CLAEBarlowTwins(AdversarialTrainingMixin, BarlowTwins):
 
     def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
                    need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
-        """:meth:`BarlowTwins.loss` and x1's anchor, its projection."""
-        z1 = self.neck(self.backbone(view1))[0]
-        z2 = self.neck(self.backbone(view2))[0]
-        return dict(loss_aug=self.head.loss(z1, z2)), z1
-
-    def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
-        return self.neck(self.backbone(x))[0]
+        """:meth:`BarlowTwins.loss` and x1's anchor, the first projection it computed."""
+        with recorded_outputs(self.neck) as projections:
+            loss = BarlowTwins.loss(self, [view1, view2], None)['loss']
+        return dict(loss_aug=loss), projections[0][0]
 
     def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
         return self.head.loss(anchor, perturbed)

@@ -2,10 +2,9 @@ from typing import Dict, Tuple
 
 import torch
 from mmpretrain.models.selfsup import BYOL
-from torch import nn
 
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin
+from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
 
 
 @MODELS.register_module()
@@ -33,7 +32,7 @@ class CLAEBYOL(AdversarialTrainingMixin, BYOL):
       x1_adv (through its clean BNs: its adversarial copies would hold the
       EMA of online adversarial parameters that no loss trains in this mode;
       its BN buffers are held back), the online branch learns from the clean
-      x1 only. Spelled out with the head's predictor and loss module, since
+      x1 only. Spelled out with the head's loss module, since
       ``LatentPredictHead.loss`` detaches the target and the attack must
       differentiate through it.
 
@@ -45,41 +44,27 @@ class CLAEBYOL(AdversarialTrainingMixin, BYOL):
 
     adversarial_branches = ('online', 'target')
 
-    def projection(self, x: torch.Tensor) -> torch.Tensor:
-        """f(x): the online backbone and projector."""
-        return self.neck(self.backbone(x))[0]
-
-    def prediction(self, projection: torch.Tensor) -> torch.Tensor:
-        """h(f(x)): the predictor of ``LatentPredictHead``."""
-        return self.head.predictor([projection])[0]
-
-    # ------------------------------------------------------------------ #
     def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
                    need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
-        """:meth:`BYOL.loss` (``LatentPredictHead.loss`` written as its
-        predictor then its loss module) and x1's anchor: g(x1) when the
-        online branch sees the adversary, h(f(x1)) when the target does."""
-        projection_v1 = self.projection(view1)
-        projection_v2 = self.projection(view2)
-        with torch.no_grad():
-            self.target_net.update_parameters(nn.Sequential(self.backbone, self.neck))
-            target_v1 = self.target_net(view1)[0]
-            target_v2 = self.target_net(view2)[0]
-        prediction_v1 = self.prediction(projection_v1)
-        prediction_v2 = self.prediction(projection_v2)
-        loss = 2. * (self.head.loss_module(prediction_v1, target_v2)
-                     + self.head.loss_module(prediction_v2, target_v1))
-        anchor = target_v1 if self.adversarial_branch == 'online' else prediction_v1
+        """:meth:`BYOL.loss` and x1's anchor, read from its forwards: g(x1), the
+        target's first projection, when the online branch sees the adversary;
+        h(f(x1)), the predictor's first output, when the target does."""
+        with recorded_outputs(self.target_net) as targets, \
+                recorded_outputs(self.head.predictor) as predictions:
+            loss = BYOL.loss(self, [view1, view2], None)['loss']
+        anchor = targets[0][0] if self.adversarial_branch == 'online' else predictions[0][0]
         return dict(loss_aug=loss), anchor
 
     def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
         if self.adversarial_branch == 'online':
-            return self.projection(x)
+            return self.embedding(x)
         return self.target_net(x)[0]
 
     def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
         if self.adversarial_branch == 'online':
-            return 2. * self.head.loss_module(self.prediction(perturbed), anchor.detach())
+            # LatentPredictHead.loss: predict from the perturbed side, detach the target.
+            return 2. * self.head.loss(perturbed, anchor)
+        # It would detach the perturbed target, whose input gradient the attack needs.
         return 2. * self.head.loss_module(anchor, perturbed)
 
     def held_back_modules(self):

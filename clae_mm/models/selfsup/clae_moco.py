@@ -4,11 +4,10 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.models.selfsup import MoCo
 from mmpretrain.models.utils import batch_shuffle_ddp, batch_unshuffle_ddp
-from torch import nn
 
 from clae_mm.models.utils.dual_bn import repeated_bn_update
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin
+from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
 
 
 @MODELS.register_module()
@@ -43,10 +42,6 @@ class CLAEMoCo(AdversarialTrainingMixin, MoCo):
 
     adversarial_branches = ('online', 'target')
 
-    def query(self, x: torch.Tensor) -> torch.Tensor:
-        """f_q(x): the online encoder's normalised embedding."""
-        return F.normalize(self.neck(self.backbone(x))[0], dim=1)
-
     @torch.no_grad()
     def momentum_key(self, x: torch.Tensor) -> torch.Tensor:
         """f_k(x) with MoCo's shuffle BN, as in :meth:`MoCo.loss`."""
@@ -55,7 +50,8 @@ class CLAEMoCo(AdversarialTrainingMixin, MoCo):
         return batch_unshuffle_ddp(key, idx_unshuffle)
 
     def info_nce(self, query: torch.Tensor, key: torch.Tensor, queue: torch.Tensor) -> torch.Tensor:
-        """MoCo's loss: the positive logit q.k against the negatives q.queue."""
+        """MoCo's loss: the positive logit q.k against the negatives q.queue
+        (:meth:`MoCo.loss` computes it inline: no method of theirs to call)."""
         positive = torch.einsum('nc,nc->n', [query, key]).unsqueeze(-1)
         negative = torch.einsum('nc,ck->nk', [query, queue])
         return self.head.loss(positive, negative)
@@ -63,26 +59,23 @@ class CLAEMoCo(AdversarialTrainingMixin, MoCo):
     # ------------------------------------------------------------------ #
     def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
                    need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], tuple]:
-        """:meth:`MoCo.loss` (x1 the query, x2 the key) and x1's anchor."""
-        query = self.query(view1)
-        with torch.no_grad():
-            self.encoder_k.update_parameters(nn.Sequential(self.backbone, self.neck))
-        key = self.momentum_key(view2)
+        """:meth:`MoCo.loss` (x1 the query, x2 the key) and x1's anchor, with
+        the queue as that loss read it (before it enqueued this batch)."""
         queue = self.queue.clone().detach()
-        losses = dict(loss_aug=self.info_nce(query, key, queue))
-        self._dequeue_and_enqueue(key)
+        with recorded_outputs(self.neck) as projections:
+            loss = MoCo.loss(self, [view1, view2], None)['loss']
         anchor = None
         if need_anchor and self.adversarial_branch == 'online':
             with repeated_bn_update(self.encoder_k, 0):  # its BN buffers see x2 only, as in MoCo
                 anchor = (self.momentum_key(view1), queue)
-        elif need_anchor:
-            anchor = (query, queue)
-        return losses, anchor
+        elif need_anchor:  # the query f_q(x1) of that loss
+            anchor = (F.normalize(projections[0][0], dim=1), queue)
+        return dict(loss_aug=loss), anchor
 
     def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
         if self.adversarial_branch == 'online':
-            return self.query(x)
-        return F.normalize(self.encoder_k(x)[0], dim=1)
+            return F.normalize(self.embedding(x), dim=1)  # the query f_q(x)
+        return F.normalize(self.encoder_k(x)[0], dim=1)  # the key f_k(x), not shuffled
 
     def pair_loss(self, anchor: tuple, perturbed: torch.Tensor) -> torch.Tensor:
         fixed, queue = anchor

@@ -4,7 +4,7 @@ import torch
 from mmpretrain.models.selfsup import SimSiam
 
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin
+from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
 
 
 @MODELS.register_module()
@@ -29,14 +29,10 @@ class CLAESimSiam(AdversarialTrainingMixin, SimSiam):
 
     def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
                    need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
-        """:meth:`SimSiam.loss` and x1's anchor f(x1)."""
-        z1 = self.neck(self.backbone(view1))[0]
-        z2 = self.neck(self.backbone(view2))[0]
-        loss = 0.5 * (self.head.loss(z1, z2) + self.head.loss(z2, z1))
-        return dict(loss_aug=loss), z1
-
-    def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
-        return self.neck(self.backbone(x))[0]
+        """:meth:`SimSiam.loss` and x1's anchor f(x1), the first projection it computed."""
+        with recorded_outputs(self.neck) as projections:
+            loss = SimSiam.loss(self, [view1, view2], None)['loss']
+        return dict(loss_aug=loss), projections[0][0]
 
     def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
         # LatentPredictHead.loss(input, target) predicts from input and
