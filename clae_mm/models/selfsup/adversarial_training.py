@@ -225,9 +225,6 @@ class AdversarialTrainingMixin:
         to_model, to_attack, lower, upper = self.attack_space(adversary.space)
         project = linf_projection(adversary.eps, lower, upper)
         reference = self.schedule == 'reference'
-        if reference and torch.distributed.is_available() and torch.distributed.is_initialized():
-            raise RuntimeError("schedule='reference' backpropagates inside the forward and "
-                               "cannot run under DistributedDataParallel: use schedule='fast'")
         online = self.online_network()
         query = anchor
         if query is None and (reference or adversary.attack not in STARTS_AT_VIEW):
@@ -247,29 +244,16 @@ class AdversarialTrainingMixin:
                 if shared:
                     query = detached(key)
                 attack_loss = self.pair_loss(query, key)
-            if reference:
+            if reference:  # the authors' backward, into the parameters too
                 attack_loss.backward(retain_graph=True)
                 grad = candidate.grad
             else:
                 grad, = torch.autograd.grad(attack_loss, candidate)
             return attack_loss.detach(), grad
 
-        # The authors' attack backpropagates into the parameters (their next
-        # zero_grad drops it). Backward accumulates into an existing .grad in
-        # place, so the caller's gradients are set aside while it runs and the
-        # attack's go to fresh tensors, dropped after: the caller's come back
-        # untouched.
-        saved_grads = []
-        if reference:
-            saved_grads = [p.grad for p in self.parameters()]
-            for p in self.parameters():
-                p.grad = None
-        try:
+        with self.parameter_gradients_set_aside() if reference else nullcontext():
             attacked = ATTACKS[adversary.attack](to_attack(x), input_gradient, adversary.eps,
                                                  project, **adversary.attack_cfg)
-        finally:
-            for p, grad in zip(self.parameters(), saved_grads):
-                p.grad = grad
         view_adv = to_model(attacked).detach()
         stats = {}
         if adversary.measure_gain:
@@ -277,6 +261,25 @@ class AdversarialTrainingMixin:
             after = self.attack_loss(x, view_adv, query)
             stats['attack_gain'] = after - before
         return view_adv, stats
+
+    @contextmanager
+    def parameter_gradients_set_aside(self):
+        """The reference schedule's attack: the authors' backward runs into the
+        parameters (their next ``zero_grad`` drops it). Backward accumulates
+        into an existing ``.grad`` in place, so the caller's gradients are set
+        aside inside the block and the attack's go to fresh tensors, dropped
+        after: the caller's come back untouched. One process only."""
+        if torch.distributed.is_available() and torch.distributed.is_initialized():
+            raise RuntimeError("schedule='reference' backpropagates inside the forward and "
+                               "cannot run under DistributedDataParallel: use schedule='fast'")
+        saved_grads = [p.grad for p in self.parameters()]
+        for p in self.parameters():
+            p.grad = None
+        try:
+            yield
+        finally:
+            for p, grad in zip(self.parameters(), saved_grads):
+                p.grad = grad
 
     @torch.no_grad()
     def attack_loss(self, view: torch.Tensor, perturbed: torch.Tensor, query=None) -> torch.Tensor:
