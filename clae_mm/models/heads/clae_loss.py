@@ -24,11 +24,9 @@ class CLAELoss(BaseModule):
     Args:
         method (str): 'plain', 'uel' or 'simclr'.
         temperature (float, optional): Defaults to the authors' (0.1, 0.1, 0.5).
-        gather_distributed (bool): Gather embeddings across ranks. Default True.
     """
 
-    def __init__(self, method: str, temperature: Optional[float] = None,
-                 gather_distributed: bool = True, init_cfg=None):
+    def __init__(self, method: str, temperature: Optional[float] = None, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if method not in CONTRASTIVE_LOSSES:
             raise ValueError(f'unknown contrastive method {method!r}: '
@@ -36,12 +34,10 @@ class CLAELoss(BaseModule):
         self.method = method
         self.loss_fn = CONTRASTIVE_LOSSES[method]
         self.temperature = DEFAULT_TEMPERATURE[method] if temperature is None else temperature
-        self.gather_distributed = gather_distributed
 
     def loss(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
         """L_cl(query, key): query = f(x^p) (anchors), key = f(x^q) (eq. 10's W)."""
-        if self.gather_distributed:
-            query, key = gather_with_grad(query), gather_with_grad(key)
+        query, key = gather_with_grad(query), gather_with_grad(key)
         if query.shape[0] < 2:
             raise ValueError('a contrastive loss needs a batch of at least 2 '
                              f'images, got {query.shape[0]}: raise batch_size')
