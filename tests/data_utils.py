@@ -2,15 +2,17 @@
 import gzip
 import os
 import os.path as osp
+import sys
 
 import numpy as np
 
-from clae_mm.datasets.synthetic_cifar import write_synthetic_cifar
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools', 'benchmarks'))
+from synthetic_cifar import write_synthetic_cifar  # noqa: E402
 
 
 def make_cifar(root: str, num_per_file: int = 8, num_classes: int = 10, seed: int = 0) -> str:
     """CIFAR-10 (``num_classes=10``) or CIFAR-100 python batches under ``root``
-    (the package's generator, which the GPU check also uses)."""
+    (tools/benchmarks/synthetic_cifar.py, which the GPU check writes its images with)."""
     return write_synthetic_cifar(root, num_per_file=num_per_file, num_classes=num_classes, seed=seed)
 
 

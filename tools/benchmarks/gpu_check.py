@@ -22,7 +22,7 @@ each under its own time limit and all under ``--budget-s``:
    ``*_gpu_aug`` config on synthetic CIFAR-format data (50,000 images written
    here, nothing downloaded) for a few hundred iterations: the data time
    against the iteration time from the run's ``scalars.json``, and the audit
-   of one whole loop iteration (:class:`StepAuditHook`: hooks included);
+   of one whole loop iteration (:class:`StepAuditHook`, in step_audit.py: hooks included);
 3. ``precision`` (45 s): bf16 autocast against strict float32 (TF32 off) from
    the same initial weights and the same data for ``--precision-steps`` CLAE
    steps: the loss difference per step and how far the weights drifted apart;
@@ -54,12 +54,13 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
-# speed.py, beside this file: run as a script, Python puts this folder first on sys.path.
+# speed.py, step_audit.py and synthetic_cifar.py, beside this file: run as a script,
+# Python puts this folder first on sys.path.
 import speed
-from clae_mm.datasets.synthetic_cifar import write_synthetic_cifar
 from clae_mm.utils import CLAEError, register_all_modules
 from clae_mm.utils.errors import exit_code
-from clae_mm.utils.step_audit import StepAudit
+from step_audit import StepAudit
+from synthetic_cifar import write_synthetic_cifar
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(osp.dirname(TOOLS))
@@ -321,6 +322,8 @@ def train_leaf(args, out_dir: str, audit_iteration: int) -> str:
              f'log_processor = dict(window_size={args.log_interval})',
              # no kNN pass and no checkpoint: only the training loop is timed
              f'default_hooks = dict(knn=None, checkpoint=None, logger=dict(interval={args.log_interval}))',
+             # StepAuditHook, from step_audit.py beside this file (on the run's PYTHONPATH)
+             'custom_imports = dict(imports=["step_audit"], allow_failed_imports=False)',
              f'custom_hooks = [dict(type="StepAuditHook", iteration={audit_iteration})]',
              f'randomness = dict(seed={args.seed})']
     loader = [f'batch_size={args.batch_size}']
@@ -363,9 +366,10 @@ def train_run(args, device, out_dir: str, data_root: str, limit_s: float) -> dic
                '--data-root', data_root]
     if args.cfg_options_text:
         command += ['--cfg-options', *args.cfg_options_text]
-    # keep any PYTHONPATH given (packages carried to the GPU machine as wheels)
+    # keep any PYTHONPATH given (packages carried to the GPU machine as wheels); TOOLS for
+    # the config's custom_imports of step_audit
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (REPO, os.environ.get('PYTHONPATH')) if p))
+        p for p in (REPO, TOOLS, os.environ.get('PYTHONPATH')) if p))
     if device.type == 'cpu':
         env['CUDA_VISIBLE_DEVICES'] = ''
     started = time.monotonic()

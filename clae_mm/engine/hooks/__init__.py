@@ -8,10 +8,9 @@ from .reset_learning_rate_hook import ResetLearningRateHook
 from .knn_eval_hook import KNNEvalHook
 from .linear_eval_hook import LinearEvalHook
 from .online_linear_probe_hook import OnlineLinearProbeHook
-from .step_audit_hook import StepAuditHook
 from .sync_bn_statistics_hook import SyncBNStatisticsHook
 
 __all__ = ['ContrastiveAdversarialHook', 'PlainCheckpointStateHook',
            'KNNEvalHook', 'LinearEvalHook', 'OnlineLinearProbeHook',
            'AtomicCheckpointHook', 'CheckpointCompatibilityHook', 'NonFiniteLossHook',
-           'RandomStateHook', 'ResetLearningRateHook', 'StepAuditHook', 'SyncBNStatisticsHook']
+           'RandomStateHook', 'ResetLearningRateHook', 'SyncBNStatisticsHook']

@@ -1,6 +1,12 @@
+import os.path as osp
+import sys
+
 import torch
 
-from clae_mm.utils.step_audit import StepAudit
+from tests.conftest import REPO
+
+sys.path.insert(0, osp.join(REPO, 'tools', 'benchmarks'))
+from step_audit import StepAudit  # noqa: E402
 
 
 def test_counts_host_reads_with_their_line_and_flops_by_dtype():
@@ -16,7 +22,7 @@ def test_counts_host_reads_with_their_line_and_flops_by_dtype():
     summary = audit.summary()
     assert summary['host_syncs'] == 2
     sites = list(summary['host_sync_sites'])
-    assert all('tests/test_utils/test_step_audit.py:' in site for site in sites), sites
+    assert all('tests/test_tools/test_step_audit.py:' in site for site in sites), sites
     # forward x@w (2*4*8*8) and the weight gradient x^T @ dy (same size)
     assert summary['flops_by_dtype'] == {'bfloat16': 2 * 2 * 4 * 8 * 8}
     assert summary['low_precision_fraction'] == 1.0

@@ -1,5 +1,5 @@
 """What a training step asks of the device: its FLOPs by dtype, and where it
-makes the host wait for the device.
+makes the host wait for the device (for gpu_check.py, beside this file).
 
 :class:`StepAudit` is a ``TorchDispatchMode``: every aten op run inside the
 block passes through it, in the forward, in ``torch.autograd.grad`` (the
@@ -18,14 +18,24 @@ mode to its worker threads). It counts
   same code would wait on a GPU, except the reads of torch's optimizers:
   they keep their step counters on the CPU on every device (unless
   ``capturable`` or ``fused``), so those reads never wait for a GPU.
+
+:class:`StepAuditHook` audits one whole iteration of a real training loop
+with it; a config reaches it with ``custom_imports=dict(imports=['step_audit'])``
+and this folder on ``PYTHONPATH``.
 """
 import collections
+import json
+import os.path as osp
 import traceback
 from typing import Dict, Optional
 
 import torch
+from mmengine.dist import is_main_process
+from mmengine.hooks import Hook
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
+
+from clae_mm.registry import HOOKS
 
 # Ops whose output the host reads (data-dependent result or shape).
 HOST_READ_OPS = {'_local_scalar_dense', 'is_nonzero', 'nonzero', 'nonzero_static',
@@ -132,3 +142,63 @@ class StepAudit(TorchDispatchMode):
                     low_precision_fraction=self.low_precision_fraction(),
                     host_syncs=sum(self.host_syncs.values()),
                     host_sync_sites=dict(self.host_syncs.most_common()))
+
+
+@HOOKS.register_module()
+class StepAuditHook(Hook):
+    """Audit one whole iteration of the real training loop with
+    :class:`StepAudit`: the host synchronisations the model, the optimizer
+    wrapper and every hook make (with the code line of each) and the FLOPs by
+    dtype (is the bf16 autocast covering every pass?). Writes
+    ``step_audit.json`` into the work dir and logs one line.
+
+    The window opens in this hook's ``before_train_iter`` of ``iteration``
+    (it runs last, priority LOWEST) and closes in its ``before_train_iter``
+    of the next one, so it holds exactly one iteration's cycle: the train
+    step, every hook's ``after_train_iter``, the next batch's loading and the
+    other hooks' ``before_train_iter``. Every op in the window goes through a
+    Python callback, so that iteration runs slower: keep it out of timings.
+
+    Args:
+        iteration (int): the 1-based iteration to audit, as mmengine's log
+            counts them. Pick one the logger does not log and the adversarial
+            hook does not measure ``attack_gain`` at, to see the per-iteration
+            cost alone.
+        out_file (str): file name under the work dir.
+    """
+
+    priority = 'LOWEST'
+
+    def __init__(self, iteration: int = 5, out_file: str = 'step_audit.json'):
+        if iteration < 1:
+            raise ValueError(f'iteration must be >= 1 (1-based), got {iteration}')
+        self.iteration = iteration
+        self.out_file = out_file
+        self._audit: Optional[StepAudit] = None
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        if self._audit is not None:
+            self._close(runner)
+        if runner.iter + 1 == self.iteration:
+            device = next(runner.model.parameters()).device
+            self._audit = StepAudit(device.type)
+            self._audit.__enter__()
+
+    def after_train(self, runner) -> None:
+        if self._audit is not None:  # the audited iteration was the last one
+            self._close(runner)
+
+    def _close(self, runner) -> None:
+        audit, self._audit = self._audit, None
+        audit.__exit__(None, None, None)
+        summary = dict(iteration=self.iteration, device_type=audit.device_type, **audit.summary())
+        if is_main_process():
+            with open(osp.join(runner.work_dir, self.out_file), 'w') as f:
+                json.dump(summary, f, indent=2)
+        fraction = summary['low_precision_fraction']
+        fraction = 'n/a' if fraction is None else f'{100 * fraction:.1f}%'
+        runner.logger.info(
+            f'step audit of iteration {self.iteration}: {summary["host_syncs"]} host '
+            f'synchronisation(s) at {len(summary["host_sync_sites"])} site(s), '
+            f'{summary["flops"] / 1e9:.2f} GFLOP of which {fraction} in bf16/fp16; '
+            + '; '.join(f'{site} x{count}' for site, count in summary['host_sync_sites'].items()))
