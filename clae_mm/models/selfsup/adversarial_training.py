@@ -147,7 +147,8 @@ class AdversarialTrainingMixin:
         self.adversary = None
 
     # ------------------------------------------------------------------ #
-    # What a method supplies.
+    # What a method supplies (clean_loss, pair_loss) or overrides where the
+    # default does not fit (module docstring).
     def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
                    need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], object]:
         raise NotImplementedError
