@@ -17,15 +17,13 @@ to bottom in :meth:`AdversarialTrainingMixin.loss`:
 
 A method is a class ``CLAEX(AdversarialTrainingMixin, X)`` over mmpretrain's
 ``BaseSelfSupervisor`` or algorithm ``X`` (its networks, necks, heads,
-losses, EMA and queue are mmpretrain's) that supplies:
+losses, EMA and queue are mmpretrain's) that supplies ``pair_loss(anchor, perturbed)``: L_M(x1, x) from x1's anchor
+and x's ``adversarial_embedding`` (run with the online BNs routed
+adversarial, so a predictor applied to the perturbed side uses its
+adversarial BNs); and where its defaults do not fit:
 
-- ``clean_loss(view1, view2, need_anchor) -> (losses, anchor)``;
-- ``pair_loss(anchor, perturbed)``: L_M(x1, x) from x1's anchor and x's
-  ``adversarial_embedding`` (run with the online BNs routed adversarial, so
-  a predictor applied to the perturbed side uses its adversarial BNs);
-
-and where its defaults do not fit:
-
+- ``clean_loss(view1, view2, need_anchor) -> (losses, anchor)`` (default:
+  ``X.loss`` and the projection of x1 it computed);
 - ``adversarial_embedding(x)``: the output of the branch that sees the
   perturbed view (default: :meth:`embedding`, the online network's);
 - ``attack_anchor(anchor)``: what the attack compares x1 + delta with
@@ -147,11 +145,16 @@ class AdversarialTrainingMixin:
         self.adversary = None
 
     # ------------------------------------------------------------------ #
-    # What a method supplies (clean_loss, pair_loss) or overrides where the
-    # default does not fit (module docstring).
+    # What a method supplies (pair_loss) or overrides where the default does
+    # not fit (module docstring).
     def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
                    need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], object]:
-        raise NotImplementedError
+        """The ``loss()`` of the algorithm the method extends (mmpretrain's,
+        next in the MRO) as ``loss_aug``, and x1's anchor: the first neck
+        output of that loss, the projection of x1."""
+        with recorded_outputs(self.neck) as projections:
+            loss = super().loss([view1, view2], None)['loss']
+        return dict(loss_aug=loss), projections[0][0]
 
     def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
         return self.embedding(x)

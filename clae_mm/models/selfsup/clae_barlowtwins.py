@@ -1,10 +1,8 @@
-from typing import Dict, Tuple
-
 import torch
 from mmpretrain.models.selfsup import BarlowTwins
 
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
+from .adversarial_training import AdversarialTrainingMixin
 
 
 @MODELS.register_module()
@@ -14,8 +12,9 @@ class CLAEBarlowTwins(AdversarialTrainingMixin, BarlowTwins):
     step of :class:`AdversarialTrainingMixin`.
 
     L_M(a, b) = sum_i (1 - C_ii)^2 + lambda sum_{i != j} C_ij^2 with C the
-    cross-correlation of the batch-standardised projections of a and b (as
-    :meth:`BarlowTwins.loss`). Both sides are the online network, with
+    cross-correlation of the batch-standardised projections of a and b;
+    L_aug is :meth:`BarlowTwins.loss` itself (the mixin's default
+    ``clean_loss``). Both sides are the online network, with
     gradients, so L_adv is L_M(x1, x1_adv) whole: the clean projection of
     x1 (the one L_aug computed) against the projection of x1_adv through the
     adversarial BNs; the attack maximises the same loss.
@@ -29,13 +28,6 @@ class CLAEBarlowTwins(AdversarialTrainingMixin, BarlowTwins):
     """
 
     dual_bn_modules = ('backbone', 'neck')
-
-    def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
-                   need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
-        """:meth:`BarlowTwins.loss` and x1's anchor, the first projection it computed."""
-        with recorded_outputs(self.neck) as projections:
-            loss = BarlowTwins.loss(self, [view1, view2], None)['loss']
-        return dict(loss_aug=loss), projections[0][0]
 
     def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
         return self.head.loss(anchor, perturbed)

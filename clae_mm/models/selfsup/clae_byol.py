@@ -51,9 +51,9 @@ class CLAEBYOL(AdversarialTrainingMixin, BYOL):
         h(f(x1)), the predictor's first output, when the target does."""
         with recorded_outputs(self.target_net) as targets, \
                 recorded_outputs(self.head.predictor) as predictions:
-            loss = BYOL.loss(self, [view1, view2], None)['loss']
+            losses, _ = super().clean_loss(view1, view2, need_anchor)
         anchor = targets[0][0] if self.adversarial_branch == 'online' else predictions[0][0]
-        return dict(loss_aug=loss), anchor
+        return losses, anchor
 
     def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
         if self.adversarial_branch == 'online':

@@ -7,7 +7,7 @@ from mmpretrain.models.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from clae_mm.models.utils.dual_bn import repeated_bn_update
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
+from .adversarial_training import AdversarialTrainingMixin
 
 
 @MODELS.register_module()
@@ -62,15 +62,14 @@ class CLAEMoCo(AdversarialTrainingMixin, MoCo):
         """:meth:`MoCo.loss` (x1 the query, x2 the key) and x1's anchor, with
         the queue as that loss read it (before it enqueued this batch)."""
         queue = self.queue.clone().detach()
-        with recorded_outputs(self.neck) as projections:
-            loss = MoCo.loss(self, [view1, view2], None)['loss']
+        losses, projection = super().clean_loss(view1, view2, need_anchor)
         anchor = None
         if need_anchor and self.adversarial_branch == 'online':
             with repeated_bn_update(self.encoder_k, 0):  # its BN buffers see x2 only, as in MoCo
                 anchor = (self.momentum_key(view1), queue)
         elif need_anchor:  # the query f_q(x1) of that loss
-            anchor = (F.normalize(projections[0][0], dim=1), queue)
-        return dict(loss_aug=loss), anchor
+            anchor = (F.normalize(projection, dim=1), queue)
+        return losses, anchor
 
     def adversarial_embedding(self, x: torch.Tensor) -> torch.Tensor:
         if self.adversarial_branch == 'online':

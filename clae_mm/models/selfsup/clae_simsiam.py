@@ -1,10 +1,8 @@
-from typing import Dict, Tuple
-
 import torch
 from mmpretrain.models.selfsup import SimSiam
 
 from clae_mm.registry import MODELS
-from .adversarial_training import AdversarialTrainingMixin, recorded_outputs
+from .adversarial_training import AdversarialTrainingMixin
 
 
 @MODELS.register_module()
@@ -15,7 +13,8 @@ class CLAESimSiam(AdversarialTrainingMixin, SimSiam):
 
     L_M(a, b) = (D(h(f(a)), sg f(b)) + D(h(f(b)), sg f(a))) / 2 (as
     :meth:`SimSiam.loss`: the head's predictor h on one side, a stop-gradient
-    on the other). The BNs of the backbone, projector and predictor are dual.
+    on the other); L_aug is that loss itself (the mixin's default
+    ``clean_loss``). The BNs of the backbone, projector and predictor are dual.
 
     L_adv is the term of L_M(x1, x1_adv) with x1_adv on the predictor side,
     against the clean projection of x1 behind the stop-gradient, with
@@ -26,13 +25,6 @@ class CLAESimSiam(AdversarialTrainingMixin, SimSiam):
     attack maximises the same term through the adversarial BNs. No extra
     forward: f(x1) is the one L_aug computed.
     """
-
-    def clean_loss(self, view1: torch.Tensor, view2: torch.Tensor,
-                   need_anchor: bool) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
-        """:meth:`SimSiam.loss` and x1's anchor f(x1), the first projection it computed."""
-        with recorded_outputs(self.neck) as projections:
-            loss = SimSiam.loss(self, [view1, view2], None)['loss']
-        return dict(loss_aug=loss), projections[0][0]
 
     def pair_loss(self, anchor: torch.Tensor, perturbed: torch.Tensor) -> torch.Tensor:
         # LatentPredictHead.loss(input, target) predicts from input and
