@@ -172,6 +172,32 @@ class AdversarialTrainingMixin:
         return ()
 
     # ------------------------------------------------------------------ #
+    # NonFiniteLossHook sets this while it trains the model:
+    # ``checked_update(model, loss, optim_wrapper)`` updates unless the step
+    # holds a NaN or an Inf. None: mmengine's ``optim_wrapper.update_params``.
+    checked_update = None
+
+    def train_step(self, data, optim_wrapper,
+                   ddp: Optional[nn.Module] = None) -> Dict[str, torch.Tensor]:
+        """mmengine's ``BaseModel.train_step`` with the update through
+        ``checked_update`` when set: mmengine has no hook between the backward
+        and the optimizer step, where the finite check must sit.
+
+        ``ddp``: the :class:`TrainStepDistributedDataParallel` wrapping this
+        model; the forward runs through it, so its reducer averages the
+        gradients."""
+        forward = self if ddp is None else ddp
+        with optim_wrapper.optim_context(forward):
+            data = self.data_preprocessor(data, True)
+            losses = forward._run_forward(data, mode='loss')
+        parsed_losses, log_vars = self.parse_losses(losses)
+        if self.checked_update is None:
+            optim_wrapper.update_params(parsed_losses)
+        else:
+            self.checked_update(self, parsed_losses, optim_wrapper)
+        return log_vars
+
+    # ------------------------------------------------------------------ #
     def loss(self, inputs: List[torch.Tensor], data_samples=None, **kwargs) -> Dict[str, torch.Tensor]:
         """L_M(x1, x2) + alpha * L_M(x1, x1_adv): eq. 16 with the method's loss."""
         view1, view2 = two_views(inputs)
