@@ -1,17 +1,26 @@
 """A NaN/Inf loss stops training at once (or the step is skipped), never silently."""
 import glob
+import os
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
 import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
 from mmengine.config import Config
 from mmengine.hooks import Hook
+from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
 from clae_mm.engine.hooks import NonFiniteLossHook
 from clae_mm.engine.hooks.nonfinite_loss_hook import NonFiniteLossError
+from clae_mm.models.utils import AdversarialAugmentation
+from clae_mm.registry import MODEL_WRAPPERS, MODELS
 from clae_mm.utils import CLAEError, register_all_modules
+from tests.conftest import TINY_ENCODER
 from .conftest import CONFIG, load_train_tool, train_args
+from .test_distributed_failure import free_port
 
 
 class BreakInputsAt(Hook):
@@ -184,13 +193,15 @@ def test_nonfinite_gradients_are_never_stepped(train_tool, tmp_path, cifar10_roo
 def test_nonfinite_parameters_from_the_step_stop_even_with_skip(train_tool, tmp_path,
                                                                 cifar10_root):
     """Finite gradients, a step that overflows (SGD, lr 3e38, gradient x1e10):
-    the step is applied, so it cannot be skipped; the run stops, saves nothing."""
+    the step is applied, so it cannot be skipped; the next iteration's check
+    stops the run, which saves nothing."""
     runner = build_runner(train_tool, str(tmp_path), cifar10_root,
                           'default_hooks.nonfinite_loss.action=skip',
                           'optim_wrapper.optimizer.type=SGD', 'optim_wrapper.optimizer.lr=3e38')
     runner.register_hook(ScaleGradientAt(1, 1e10))
-    with pytest.raises(NonFiniteLossError, match=r'^non-finite parameters at iteration 1 '
-                       r'\(epoch 1\): backbone.conv1.weight=-?inf .*cannot be skipped'):
+    with pytest.raises(NonFiniteLossError, match=r'^non-finite parameters at iteration 2 '
+                       r'\(epoch 1\): backbone.conv1.weight=-?inf .*\(the optimizer step of '
+                       r'iteration 1 made them; it cannot be skipped\)'):
         runner.train()
     assert not glob.glob(osp.join(str(tmp_path), '*.pth'))
 
@@ -223,6 +234,66 @@ def test_skip_run_ending_on_skipped_steps_fails(train_tool, tmp_path, cifar10_ro
                               '(iterations 9-10)')
     assert f'last good checkpoint: {osp.join(work_dir, "epoch_1.pth")}' in message
     assert f'{osp.join(work_dir, "epoch_2.pth")} is not' in message
+
+
+def test_a_model_without_the_checked_train_step_is_refused():
+    with pytest.raises(CLAEError, match="^NonFiniteLossHook checks each update in the model's "
+                       'train_step, which Linear does not have'):
+        NonFiniteLossHook().before_train(SimpleNamespace(model=torch.nn.Linear(2, 2)))
+
+
+def distributed_step(rank, port, out_dir):
+    """One process of two (gloo): a tiny CLAE-SimCLR under the distributed
+    wrapper the configs select; rank 1's BN running statistics are
+    non-finite before the first step, then repaired before the second."""
+    torch.set_num_threads(1)
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    dist.init_process_group('gloo', rank=rank, world_size=2)
+    register_all_modules()
+    cfg = Config.fromfile(CONFIG)
+    cfg.merge_from_dict({key: int(value) for key, value in (o.split('=') for o in TINY_ENCODER)})
+    torch.manual_seed(0)  # the same initial weights on both ranks
+    model = MODELS.build(dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
+    model.adversary = AdversarialAugmentation(eps=0.03)  # every parameter has a gradient
+    wrapped = MODEL_WRAPPERS.build(dict(cfg.model_wrapper_cfg, module=model, device_ids=None))
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    hook = NonFiniteLossHook()
+    hook.before_train(SimpleNamespace(model=wrapped))
+    generator = torch.Generator().manual_seed(rank)  # each rank its own data
+    batch = dict(inputs=[torch.randint(0, 256, (4, 3, 32, 32), generator=generator,
+                                       dtype=torch.uint8) for _ in range(2)], data_samples=None)
+    running_var = model.backbone.bn1.clean.running_var
+    if rank == 1:
+        running_var.fill_(float('inf'))
+    before = [p.detach().clone() for p in model.parameters()]
+    wrapped.train_step(batch, optim_wrapper)
+    first = dict(refusal=hook._refusal,
+                 unchanged=all(torch.equal(p, b) for p, b in zip(model.parameters(), before)))
+    hook._refusal = None
+    running_var.fill_(1.0)
+    wrapped.train_step(batch, optim_wrapper)
+    second = dict(refusal=hook._refusal,
+                  unchanged=all(torch.equal(p, b) for p, b in zip(model.parameters(), before)))
+    torch.save(dict(first=first, second=second, weights=[p.detach() for p in model.parameters()]),
+               osp.join(out_dir, f'{rank}.pt'))
+    dist.destroy_process_group()
+
+
+def test_all_ranks_refuse_a_step_one_rank_finds_nonfinite(tmp_path):
+    """Only rank 1's BN statistics are infinite: both ranks refuse the step
+    (rank 0 says the statistics are bad on another rank), so the weights
+    stay one model; the next, finite step updates both alike (the gradients
+    are averaged through the model's own train_step)."""
+    # forked ranks: spawned ones would each import torch again
+    mp.start_processes(distributed_step, args=(free_port(), str(tmp_path)), nprocs=2, join=True,
+                       start_method='fork')
+    ranks = [torch.load(tmp_path / f'{rank}.pt') for rank in range(2)]
+    assert ranks[0]['first'] == dict(refusal=('statistics', 'on another rank'), unchanged=True)
+    assert ranks[1]['first'] == dict(refusal=('statistics', 'backbone.bn1.clean.running_var=inf'),
+                                     unchanged=True)
+    assert all(rank['second'] == dict(refusal=None, unchanged=False) for rank in ranks)
+    for weight0, weight1 in zip(ranks[0]['weights'], ranks[1]['weights']):
+        assert torch.equal(weight0, weight1)
 
 
 # The advice works: --resume PATH --reset-lr trains at the new learning rate.

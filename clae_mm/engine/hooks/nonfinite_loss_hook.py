@@ -1,11 +1,12 @@
 import os.path as osp
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import torch
 from mmengine.dist import all_reduce
 from mmengine.hooks import Hook
 from mmengine.optim import AmpOptimWrapper
 
+from clae_mm.models import AdversarialTrainingMixin, TrainStepDistributedDataParallel
 from clae_mm.registry import HOOKS
 from clae_mm.utils.errors import CLAEError
 from clae_mm.utils.finite import all_finite, describe, finite_flag, nonfinite_names
@@ -20,25 +21,55 @@ class NonFiniteLossError(CLAEError):
     BN running statistics), or ended with weights that never gave a finite loss."""
 
 
+# What the check looks at, in the order a refusal names them: non-finite
+# parameters come from the step before (the cause); the loss, the BN
+# statistics and the gradients of this step follow from them or from the data.
+REFUSALS = dict(parameters='non-finite parameters', loss='non-finite loss',
+                statistics='non-finite BN running statistics', gradients='non-finite gradients')
+
+
+def persistent_buffers(model):
+    """``(name, buffer)`` of the persistent buffers (BN running statistics and
+    counters): what a forward can change besides the parameters."""
+    for module_name, module in model.named_modules():
+        for name, buffer in module.named_buffers(recurse=False):
+            if name not in module._non_persistent_buffers_set:
+                yield f'{module_name}.{name}' if module_name else name, buffer
+
+
+def on_all_ranks(flags: List, device) -> List[bool]:
+    """Each flag true on every rank (min all-reduce; a no-op on one process)."""
+    values = torch.stack([torch.as_tensor(f, device=device) for f in flags]).float()
+    all_reduce(values, op='min')
+    return [bool(v) for v in values.tolist()]
+
+
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
     """Stop (or skip the step) at the first NaN/Inf; never go on silently.
 
-    Every iteration, in front of the parameter update (the hook wraps
-    ``runner.optim_wrapper.update_params`` and ``step`` when training starts):
+    The check sits in the model's own ``train_step``
+    (:meth:`~clae_mm.models.selfsup.AdversarialTrainingMixin.train_step`,
+    shared by every clae_mm model), which this hook hands
+    :meth:`checked_update` when training starts. After the backward and
+    before the optimizer step, one fused reduction
+    (``clae_mm.utils.finite``) covers
 
-    1. after the forward: the total loss and the model's persistent buffers
-       (the BN running statistics the forward just updated; ``eps=1e30``
-       makes ``running_var`` infinite while the loss stays finite). The flags
-       are all-reduced, so all ranks agree;
-    2. after the backward, before ``optimizer.step()``: the gradients (not
-       under ``AmpOptimWrapper``, whose GradScaler already skips a step with
-       non-finite gradients and lowers its scale);
-    3. after the step: the parameters.
+    - the total loss;
+    - the model's persistent buffers: the BN running statistics the forward
+      just updated (``eps=1e30`` makes ``running_var`` infinite while the
+      loss stays finite);
+    - the gradients (not under ``AmpOptimWrapper``, whose GradScaler already
+      skips a step with non-finite gradients and lowers its scale);
+    - the parameters the forward used: a step that overflows them is seen
+      here, one iteration later, or by the checkpoint hook's refusal to save
+      them if a checkpoint comes first.
 
-    Each is one fused reduction (``clae_mm.utils.finite``): about 0.1 % of a
-    CLAE step (docs/reliability.md has the measurement). A non-finite loss,
-    buffer or gradient is never stepped. After the iteration:
+    Its flag is all-reduced, so all ranks agree, and read once: one host
+    synchronisation per step. Only when it trips are the tensors checked one
+    by one and named (a fused sum of squares can also overflow on finite
+    values above ~1e19: then the step goes on). Nothing non-finite is ever
+    stepped. After the iteration:
 
     - ``action='stop'``: raise :class:`NonFiniteLossError` naming the
       iteration, the loss terms or the first non-finite tensors and the last
@@ -49,7 +80,7 @@ class NonFiniteLossHook(Hook):
     - ``action='skip'``: log a warning with the same facts, restore the BN
       running statistics of before the forward, and go on; after
       ``max_consecutive_skips`` skipped steps in a row, stop as above.
-      Non-finite parameters cannot be skipped (the step is applied): stop.
+      Non-finite parameters cannot be skipped (a step made them): stop.
 
     A checkpoint is called *good* only once a forward of its weights gave a
     finite loss and finite statistics: the checkpoint saved just before a
@@ -82,126 +113,100 @@ class NonFiniteLossHook(Hook):
         self.max_skips_at_end = max_skips_at_end
         self.consecutive_skips = 0
         self.skipped_iters = []
-        self._refusal: Optional[str] = None  # why this iteration's update was refused
+        # What this iteration's update refused: (key of REFUSALS, the tensors named or None).
+        self._refusal: Optional[Tuple[str, Optional[str]]] = None
         self._saved_buffers = None
-        self._wrapped = None
-
-    @classmethod
-    def _named_running_buffers(cls, runner):
-        """Persistent buffers (BN running statistics and counters): what a
-        forward can change besides the parameters."""
-        for module_name, module in unwrap_model(runner.model).named_modules():
-            for name, buffer in module.named_buffers(recurse=False):
-                if name not in module._non_persistent_buffers_set:
-                    yield f'{module_name}.{name}' if module_name else name, buffer
-
-    @classmethod
-    def _running_buffers(cls, runner):
-        return [buffer for _, buffer in cls._named_running_buffers(runner)]
-
-    @staticmethod
-    def _on_all_ranks(flags: List, device) -> List[bool]:
-        """Each flag true on every rank (min all-reduce; a no-op on one process)."""
-        values = torch.stack([torch.as_tensor(f, device=device) for f in flags]).float()
-        all_reduce(values, op='min')
-        return [bool(v) for v in values.tolist()]
 
     def before_train(self, runner) -> None:
-        # The one runtime patch of clae_mm, kept here on purpose: mmengine has
-        # no hook between the forward and the backward, nor between the backward
-        # and the optimizer step (after_train_iter comes after the update), and
-        # a torch optimizer's step pre-hook cannot skip the step. An
-        # OptimWrapper subclass would be the other door, but the wrapper's type
-        # is the user's and --amp's choice (OptimWrapper, AmpOptimWrapper,
-        # AutocastOptimWrapper): wrapping the built instance's two methods
-        # checks under each of them. Undone in _unwrap.
-        optim_wrapper = runner.optim_wrapper
-        update_params, step = optim_wrapper.update_params, optim_wrapper.step
         model = unwrap_model(runner.model)
+        if not isinstance(model, AdversarialTrainingMixin):
+            raise CLAEError(
+                f"NonFiniteLossHook checks each update in the model's train_step, which "
+                f'{type(model).__name__} does not have (every clae_mm model has: '
+                'AdversarialTrainingMixin); use a clae_mm model or set '
+                'default_hooks.nonfinite_loss=None')
+        if model is not runner.model and not isinstance(runner.model,
+                                                        TrainStepDistributedDataParallel):
+            raise CLAEError(
+                f"NonFiniteLossHook checks each update in the model's train_step, which "
+                f'{type(runner.model).__name__} never calls; set '
+                "model_wrapper_cfg.type='clae_mm.models.wrappers.TrainStepDistributedDataParallel' "
+                '(as configs/_base_/default_runtime.py does)')
+        model.checked_update = self.checked_update
 
-        def update_params_if_finite(loss: torch.Tensor, *args, **kwargs):
-            buffers = self._running_buffers(runner)
-            loss_ok, buffers_ok = self._on_all_ranks(
-                [torch.isfinite(loss.detach()).all(), finite_flag(buffers).to(loss.device)],
-                loss.device)
-            if loss_ok and not buffers_ok:  # confirm: the fused check can overflow on ~1e19
-                bad = nonfinite_names(self._named_running_buffers(runner))
-                (buffers_ok,) = self._on_all_ranks([not bad], loss.device)
-                if not buffers_ok:
-                    self._refusal = ('non-finite BN running statistics', describe(bad) or
-                                     'on another rank')
-            if loss_ok and buffers_ok:
-                self._mark_last_checkpoint_good(runner)
-                return update_params(loss, *args, **kwargs)
-            if not loss_ok:
-                self._refusal = ('non-finite loss', None)
-            optim_wrapper.zero_grad()
+    def _release(self, runner) -> None:
+        unwrap_model(runner.model).checked_update = None
 
-        def step_if_gradients_finite(**kwargs):
-            gradients = [p.grad for p in model.parameters()]
-            if not all_finite(gradients):  # the same on all ranks: DDP averaged them
-                bad = nonfinite_names((n, p.grad) for n, p in model.named_parameters())
-                self._refusal = ('non-finite gradients', describe(bad))
-                return None  # update_params zeroes the gradients next
-            return step(**kwargs)
-
-        optim_wrapper.update_params = update_params_if_finite
+    def checked_update(self, model, loss: torch.Tensor, optim_wrapper) -> None:
+        """``optim_wrapper.update_params(loss)`` through the wrapper's own
+        steps (``scale_loss``, ``backward``, ``step``, ``zero_grad``), the
+        step refused when anything checked is not finite; what was refused
+        is kept for :meth:`after_train_iter`."""
+        optim_wrapper.backward(optim_wrapper.scale_loss(loss))
+        parameters = list(model.named_parameters())
+        checked = dict(parameters=parameters, loss=[('loss', loss.detach())],
+                       statistics=list(persistent_buffers(model)))
         if not isinstance(optim_wrapper, AmpOptimWrapper):
-            optim_wrapper.step = step_if_gradients_finite
-        self._wrapped = (optim_wrapper, update_params, step)
-
-    def _unwrap(self) -> None:
-        if self._wrapped is not None:
-            optim_wrapper, update_params, step = self._wrapped
-            optim_wrapper.update_params = update_params
-            optim_wrapper.step = step
-            self._wrapped = None
+            checked['gradients'] = [(name, p.grad) for name, p in parameters]
+        flag = finite_flag(t for named in checked.values() for _, t in named)
+        flag = flag.to(loss.device).float()
+        all_reduce(flag, op='min')
+        if not bool(flag):  # the step's one host read; below only when something is wrong
+            bad = {key: nonfinite_names(named) for key, named in checked.items()}
+            finite = on_all_ranks([not names for names in bad.values()], loss.device)
+            refused = [key for key, ok in zip(bad, finite) if not ok]
+            if refused:  # else finite values above ~1e19 overflowed the fused check
+                key = refused[0]
+                self._refusal = (key, None if key == 'loss' else
+                                 describe(bad[key]) or 'on another rank')
+                optim_wrapper.zero_grad()
+                return
+        if optim_wrapper.should_update():
+            optim_wrapper.step()
+            optim_wrapper.zero_grad()
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         self._refusal = None
         if self.action == 'skip':
-            self._saved_buffers = [b.detach().clone() for b in self._running_buffers(runner)]
+            self._saved_buffers = [b.detach().clone()
+                                   for _, b in persistent_buffers(unwrap_model(runner.model))]
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        outputs = outputs or {}
-        refusal = self._refusal
-        applied = ''
-        if refusal is None:
-            if any('loss' in name and not torch.isfinite(torch.as_tensor(value)).all()
-                   for name, value in outputs.items()):
-                refusal, applied = ('non-finite loss', None), ' (the update was already applied)'
-            elif not all_finite(unwrap_model(runner.model).parameters()):
-                bad = nonfinite_names(unwrap_model(runner.model).named_parameters())
-                refusal, applied = (('non-finite parameters', describe(bad)),
-                                    ' (the optimizer step made them; it cannot be skipped)')
+        refusal, self._refusal = self._refusal, None
+        if refusal is None or refusal[0] == 'gradients':  # the forward was finite
+            self._mark_last_checkpoint_good(runner)
         if refusal is None:
             self.consecutive_skips = 0
             return
-        what, tensors = refusal
+        key, tensors = refusal
         iteration = runner.iter + 1  # as mmengine's logger counts
         terms = ', '.join(f'{name}={float(torch.as_tensor(value).detach().float().mean()):.4g}'
-                          for name, value in outputs.items() if 'loss' in name) or 'no terms logged'
-        facts = f'{what} at iteration {iteration} (epoch {runner.epoch + 1}): '
+                          for name, value in (outputs or {}).items()
+                          if 'loss' in name) or 'no terms logged'
+        facts = f'{REFUSALS[key]} at iteration {iteration} (epoch {runner.epoch + 1}): '
         facts += f'{tensors} ({terms})' if tensors else terms
-        facts += applied
-        if self.action == 'skip' and not applied:
+        if key == 'parameters':
+            facts += (f' (the optimizer step of iteration {iteration - 1} made them; it cannot '
+                      'be skipped)')
+        elif self.action == 'skip':
             self.consecutive_skips += 1
             self.skipped_iters.append(iteration)
             if self.consecutive_skips < self.max_consecutive_skips:
-                for buffer, saved in zip(self._running_buffers(runner), self._saved_buffers):
+                buffers = persistent_buffers(unwrap_model(runner.model))
+                for (_, buffer), saved in zip(buffers, self._saved_buffers):
                     buffer.copy_(saved)
                 runner.logger.warning(f'{facts}; skipped this update ({self.consecutive_skips} '
                                       'in a row)')
                 return
             facts += f'; {self.consecutive_skips} updates in a row were skipped'
-        self._unwrap()
+        self._release(runner)
         raise NonFiniteLossError(f'{facts}; {self.advice(runner)}')
 
     def after_train(self, runner) -> None:
-        self._unwrap()
+        self._release(runner)
         model = unwrap_model(runner.model)
-        named = list(model.named_parameters()) + list(self._named_running_buffers(runner))
+        named = list(model.named_parameters()) + list(persistent_buffers(model))
         if not all_finite(t for _, t in named):
             problem = f'its weights are not finite ({describe(nonfinite_names(named))})'
         elif self.consecutive_skips > self.max_skips_at_end:
