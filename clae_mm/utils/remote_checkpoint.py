@@ -1,13 +1,15 @@
-"""Checkpoints named by URL or model-zoo name end in the weights-only loader too.
+"""Every checkpoint mmengine loads, by path, URL or model-zoo name, ends in the
+weights-only loader.
 
 mmengine resolves ``http(s)://`` through ``torch.hub.load_state_dict_from_url``,
-whose ``weights_only`` defaults to False, and ``pavi://``, ``s3://`` and the
-local copies of ``open-mmlab://`` with ``torch.load``'s default (which
-``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` turns off). Each scheme mmengine registers
-is registered again here (``CheckpointLoader.register_scheme(force=True)``,
-mmengine's extension point) with a loader that fetches the bytes without
-unpickling them and reads them with ``safe_load.load_weights_only``.
-Importing ``clae_mm.utils`` registers them.
+whose ``weights_only`` defaults to False, and local paths, ``pavi://``,
+``s3://`` and the local copies of ``open-mmlab://`` with ``torch.load``'s
+default (which ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` turns off). Each scheme
+mmengine registers is registered again at the bottom of this module, once
+(``CheckpointLoader.register_scheme(force=True)``, mmengine's extension
+point), with a loader that fetches the bytes without unpickling them and
+reads them with ``safe_load.load_weights_only``. Importing ``clae_mm.utils``
+(any of its modules) runs it.
 """
 import os
 import os.path as osp
@@ -28,7 +30,7 @@ from mmengine.runner.checkpoint import (get_deprecated_model_names, get_external
 
 from .atomic_io import commit_file, remove_quietly
 from .errors import CLAEError
-from .safe_load import load_weights_only, safe_load_checkpoint
+from .safe_load import load_from_local_weights_only, load_weights_only, safe_load_checkpoint
 
 DOWNLOAD_TIMEOUT_S = 60  # per blocking read, not for the whole file
 
@@ -69,7 +71,6 @@ def download_checkpoint(url: str) -> str:
     return cached
 
 
-@CheckpointLoader.register_scheme(prefixes=('http://', 'https://'), force=True)
 def load_from_http_weights_only(url: str, map_location=None):
     """Download (rank 0 first, as mmengine does, the others then find the
     file in the cache) and load weights-only."""
@@ -90,7 +91,6 @@ def _model_url(table: dict, name: str, filename: str) -> str:
     return table[name]
 
 
-@CheckpointLoader.register_scheme(prefixes=('modelzoo://', 'torchvision://'), force=True)
 def load_from_torchvision_weights_only(filename: str, map_location=None):
     try:
         urls = get_torchvision_models()
@@ -108,7 +108,6 @@ def _mmengine_home() -> str:
         os.getenv('XDG_CACHE_HOME', '~/.cache'), 'mmengine')))
 
 
-@CheckpointLoader.register_scheme(prefixes=('open-mmlab://', 'openmmlab://'), force=True)
 def load_from_openmmlab_weights_only(filename: str, map_location=None):
     name = filename.split('://', 1)[1]
     name = get_deprecated_model_names().get(name, name)
@@ -118,7 +117,6 @@ def load_from_openmmlab_weights_only(filename: str, map_location=None):
     return safe_load_checkpoint(osp.join(_mmengine_home(), url), map_location)
 
 
-@CheckpointLoader.register_scheme(prefixes='mmcls://', force=True)
 def load_from_mmcls_weights_only(filename: str, map_location=None):
     url = _model_url(get_mmcls_models(), filename[len('mmcls://'):], filename)
     checkpoint = load_from_http_weights_only(url, map_location)
@@ -130,7 +128,6 @@ def load_from_mmcls_weights_only(filename: str, map_location=None):
                                        if key.startswith('backbone.')))
 
 
-@CheckpointLoader.register_scheme(prefixes='pavi://', force=True)
 def load_from_pavi_weights_only(filename: str, map_location=None):
     try:
         from pavi import modelcloud
@@ -144,7 +141,6 @@ def load_from_pavi_weights_only(filename: str, map_location=None):
         return load_weights_only(path, f'checkpoint {filename}', map_location)
 
 
-@CheckpointLoader.register_scheme(prefixes=[r'(\S+\:)?s3://', r'(\S+\:)?petrel://'], force=True)
 def load_from_ceph_weights_only(filename: str, map_location=None, backend='petrel'):
     try:
         data = get_file_backend(filename, backend_args={'backend': backend}).get(filename)
@@ -152,3 +148,17 @@ def load_from_ceph_weights_only(filename: str, map_location=None, backend='petre
         raise CLAEError(f'could not fetch checkpoint {filename} ({type(exc).__name__}: {exc}); '
                         'download it yourself and pass the local path') from None
     return load_weights_only(data, f'checkpoint {filename}', map_location)
+
+
+# Every prefix mmengine 0.10.7 registers, each with its weights-only loader.
+WEIGHTS_ONLY_LOADERS = {
+    '': load_from_local_weights_only,
+    ('http://', 'https://'): load_from_http_weights_only,
+    ('modelzoo://', 'torchvision://'): load_from_torchvision_weights_only,
+    ('open-mmlab://', 'openmmlab://'): load_from_openmmlab_weights_only,
+    'mmcls://': load_from_mmcls_weights_only,
+    'pavi://': load_from_pavi_weights_only,
+    (r'(\S+\:)?s3://', r'(\S+\:)?petrel://'): load_from_ceph_weights_only,
+}
+for _prefixes, _loader in WEIGHTS_ONLY_LOADERS.items():
+    CheckpointLoader.register_scheme(prefixes=_prefixes, loader=_loader, force=True)

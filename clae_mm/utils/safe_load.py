@@ -1,16 +1,16 @@
 """Every checkpoint load goes through torch's weights-only unpickler.
 
-Importing this module registers :func:`load_from_local_weights_only` as
-mmengine's loader for local paths (``CheckpointLoader.register_scheme``, the
-extension point mmengine offers); ``remote_checkpoint.py`` does the same for
-every URL scheme mmengine resolves. So ``--resume``, ``load_from``,
-``init_cfg=dict(type='Pretrained')`` and every tool that calls mmengine's
-``load_checkpoint``/``_load_checkpoint`` read checkpoints with
-``torch.load(..., weights_only=True)``. ``weights_only=True`` is passed
-explicitly, so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` cannot turn it off.
-Every load also refuses a checkpoint whose weights or statistics hold NaN
-or Inf, and a local one whose bytes differ from the sha256 recorded beside
-it at save (``clae_mm/utils/checksum.py``).
+:func:`load_weights_only` reads a path or the bytes of a file with
+``torch.load(..., weights_only=True)``; ``remote_checkpoint.py`` registers a
+loader built on it for every scheme mmengine resolves, local paths included
+(``CheckpointLoader.register_scheme``, mmengine's extension point). So
+``--resume``, ``load_from``, ``init_cfg=dict(type='Pretrained')`` and every
+tool that calls mmengine's ``load_checkpoint``/``_load_checkpoint`` read
+checkpoints weights-only. ``weights_only=True`` is passed explicitly, so
+``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` cannot turn it off. Every load also
+refuses a checkpoint whose weights or statistics hold NaN or Inf, and a
+local one whose bytes differ from the sha256 recorded beside it at save
+(``clae_mm/utils/checksum.py``).
 """
 import io
 import os.path as osp
@@ -21,7 +21,6 @@ from typing import Union
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import CheckpointLoader
 
 from .checksum import verify_checksum
 from .errors import CLAEError
@@ -208,7 +207,7 @@ def safe_load_checkpoint(filename: str, map_location='cpu'):
     return load_weights_only(filename, f'checkpoint {filename}', map_location)
 
 
-@CheckpointLoader.register_scheme(prefixes='', force=True)
 def load_from_local_weights_only(filename: str, map_location):
-    """mmengine's loader for local paths, replaced: weights-only, explicitly."""
+    """mmengine's loader for local paths, replaced (``remote_checkpoint.py``
+    registers it): weights-only, explicitly."""
     return safe_load_checkpoint(filename, map_location)
