@@ -29,35 +29,48 @@ from .finite import all_finite, describe, named_tensors, nonfinite_names
 # Our checkpoints need no global beyond torch's weights-only defaults
 # (PlainCheckpointStateHook writes plain data). Checkpoints written by stock
 # mmengine / mmpretrain hold mmengine's HistoryBuffer and numpy values in
-# their message hub and meta; these globals let them load. None of them can
-# call code the file chooses: the weights-only unpickler calls an allowed
+# their message hub and meta; the globals below let them load. None of them
+# can call code the file chooses: the weights-only unpickler calls an allowed
 # global with arguments that are themselves only allowed objects, and runs
-# the ``__setstate__`` of allowed classes only.
+# the ``__setstate__`` of allowed classes only. What they build is checked
+# after the load (:func:`_plain_data`).
 _NUMPY_MULTIARRAY = getattr(np, '_core', None) or np.core  # numpy >= 2 / < 2
 _NUMPY_MULTIARRAY = _NUMPY_MULTIARRAY.multiarray
 # numpy dtypes of plain numbers: BUILD on a dtype calls numpy's C
-# ``dtype.__setstate__``, which reads byte order and flags. The object dtype
-# is not among them.
+# ``dtype.__setstate__``, which reads byte order and flags.
 _NUMERIC_DTYPE_CLASSES = tuple(type(np.dtype(code)) for code in '?bhilqBHILQefdgFDG')
-EXTRA_SAFE_GLOBALS = (
-    # Allocates an empty array of a given ndarray subtype and dtype; np.ndarray
-    # is the only subtype a file can name.
-    (_NUMPY_MULTIARRAY._reconstruct, 'numpy._core.multiarray._reconstruct'),
-    (_NUMPY_MULTIARRAY._reconstruct, 'numpy.core.multiarray._reconstruct'),  # numpy < 2 files
-    # BUILD runs ndarray.__setstate__: it copies raw bytes, or for an object
-    # array takes a list the unpickler already built under these same rules.
-    np.ndarray,
-    # A numpy scalar from a dtype and its raw bytes.
-    (_NUMPY_MULTIARRAY.scalar, 'numpy._core.multiarray.scalar'),
-    (_NUMPY_MULTIARRAY.scalar, 'numpy.core.multiarray.scalar'),
-    # Parses a dtype description (a type code such as 'f8').
-    np.dtype,
-    *_NUMERIC_DTYPE_CLASSES,
-    # NEWOBJ makes it with object.__new__; its __setstate__ stores the state
-    # dict in the instance and adds ``statistics_methods`` to a class-wide
-    # registry, which load_weights_only restores after every load.
-    HistoryBuffer,
-)
+# The kinds of numpy values a checkpoint may hold: booleans and numbers. An
+# array of another dtype (an object array, whose elements the file chooses
+# among the allowed objects) can be built without a dtype BUILD
+# (``ndarray((2,), 'O')``), so it is refused after the load.
+_NUMERIC_KINDS = 'biufc'
+
+
+class _HistoryBufferState:
+    """What the file's ``HistoryBuffer`` becomes while it is unpickled: the
+    pickled state, held. No code of mmengine's class runs (its
+    ``__setstate__`` writes the file's statistics into a class-wide
+    registry); after the load the buffer is rebuilt from its history alone by
+    ``HistoryBuffer``'s constructor. The file's ``statistics_methods`` (mmengine's
+    own four, which the constructor registers anyway) are dropped; any other
+    field is refused."""
+
+    _FIELDS = {'_log_history', '_count_history', 'max_length'}
+
+    def __setstate__(self, state):
+        fields = set(state) - {'statistics_methods'} if isinstance(state, dict) else None
+        if fields != self._FIELDS:
+            raise pickle.UnpicklingError(
+                f'a HistoryBuffer state must hold {sorted(self._FIELDS)}, this one holds '
+                f'{sorted(fields) if fields is not None else type(state).__name__}')
+        self.state = state
+
+    def rebuild(self) -> HistoryBuffer:
+        return HistoryBuffer(_plain_data(self.state['_log_history']),
+                             _plain_data(self.state['_count_history']),
+                             int(self.state['max_length']))
+
+
 # mmengine pickles HistoryBuffer's registry of statistics as
 # ``getattr(HistoryBuffer, 'mean')``. builtins.getattr itself stays refused
 # (it reaches any attribute of any allowed object); this stand-in answers only
@@ -66,14 +79,52 @@ _HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
 
 
 def _history_buffer_statistic(owner, name):
-    if owner is HistoryBuffer and name in _HISTORY_BUFFER_STATISTICS:
+    if owner is _HistoryBufferState and name in _HISTORY_BUFFER_STATISTICS:
         return getattr(HistoryBuffer, name)
     raise pickle.UnpicklingError(
         f'GLOBAL builtins.getattr was not an allowed global by default (asked for {name!r}; only '
         f'HistoryBuffer.{"/".join(_HISTORY_BUFFER_STATISTICS)} are answered)')
 
 
-_SAFE_GLOBALS = [*EXTRA_SAFE_GLOBALS, (_history_buffer_statistic, 'builtins.getattr')]
+_SAFE_GLOBALS = [
+    # Allocates an empty array of a given ndarray subtype and dtype; np.ndarray
+    # is the only subtype a file can name.
+    (_NUMPY_MULTIARRAY._reconstruct, 'numpy._core.multiarray._reconstruct'),
+    (_NUMPY_MULTIARRAY._reconstruct, 'numpy.core.multiarray._reconstruct'),  # numpy < 2 files
+    # BUILD runs ndarray.__setstate__: it copies raw bytes into a numeric
+    # array (an array of another dtype is refused after the load).
+    np.ndarray,
+    # A numpy scalar from a dtype and its raw bytes.
+    (_NUMPY_MULTIARRAY.scalar, 'numpy._core.multiarray.scalar'),
+    (_NUMPY_MULTIARRAY.scalar, 'numpy.core.multiarray.scalar'),
+    # Parses a dtype description (a type code such as 'f8').
+    np.dtype,
+    *_NUMERIC_DTYPE_CLASSES,
+    # mmengine's HistoryBuffer, by its name, becomes the holder above.
+    (_HistoryBufferState, 'mmengine.logging.history_buffer.HistoryBuffer'),
+    (_history_buffer_statistic, 'builtins.getattr'),
+]
+
+
+def _plain_data(obj):
+    """``obj`` with every HistoryBuffer rebuilt (in place where it is held in a
+    dict or a list); :class:`UnsafeCheckpointError` for a numpy value that is
+    not a boolean or a number."""
+    if isinstance(obj, _HistoryBufferState):
+        return obj.rebuild()
+    if isinstance(obj, (np.ndarray, np.generic)) and obj.dtype.kind not in _NUMERIC_KINDS:
+        raise UnsafeCheckpointError(f'it holds a numpy value of dtype {obj.dtype}')
+    if isinstance(obj, torch.Tensor):
+        _plain_data(vars(obj))  # attributes a tensor subclass was rebuilt with
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            obj[key] = _plain_data(value)
+    elif isinstance(obj, list):
+        obj[:] = [_plain_data(value) for value in obj]
+    elif isinstance(obj, (tuple, set)):
+        return type(obj)(_plain_data(value) for value in obj)
+    return obj
+
 
 # A torch.save file is a zip archive (torch >= 1.6) or, in torch's legacy
 # format, a pickle that starts with torch's magic number.
@@ -130,10 +181,15 @@ def load_weights_only(source: Union[str, bytes], name: str, map_location):
             f'{name} is not a torch checkpoint (a torch.save file starts with a zip or '
             f'torch pickle header, this one with {head[:8]!r}); pass a .pth file written '
             'by torch.save')
-    statistics = dict(HistoryBuffer._statistics_methods)
     try:
         with torch.serialization.safe_globals(_SAFE_GLOBALS):
             checkpoint = torch.load(source, map_location=map_location, weights_only=True)
+        checkpoint = _plain_data(checkpoint)
+    except UnsafeCheckpointError as exc:
+        raise UnsafeCheckpointError(
+            f'{name} refused: {exc}; only booleans and numbers are allowed in numpy values; '
+            'nothing from it was executed. Use only checkpoints from a source you trust, '
+            'saved as plain tensors and numbers') from None
     except pickle.UnpicklingError as exc:
         if 'Weights only load failed' not in str(exc):
             raise CorruptCheckpointError(_corrupt_message(name, exc)) from None
@@ -146,9 +202,6 @@ def load_weights_only(source: Union[str, bytes], name: str, map_location):
     except Exception as exc:  # noqa: BLE001 -- a crafted file can make the allowed
         # constructors raise anything (set(5): TypeError); each is a refusal.
         raise CorruptCheckpointError(_corrupt_message(name, exc)) from None
-    finally:  # a loaded HistoryBuffer state cannot replace a statistic
-        HistoryBuffer._statistics_methods.clear()
-        HistoryBuffer._statistics_methods.update(statistics)
     refuse_nonfinite_weights(checkpoint, name)
     return checkpoint
 

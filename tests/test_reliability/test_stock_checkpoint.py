@@ -93,6 +93,42 @@ def test_a_loaded_history_buffer_cannot_replace_a_statistic(tmp_path):
     assert loaded['message_hub']['log_scalars']['loss'].statistics('mean') == 2.0
 
 
+class ObjectArray:
+    """Pickles as an ndarray of dtype object holding an allowed callable,
+    its dtype made by ``np.dtype('O')`` (no BUILD of the dtype to refuse)."""
+
+    def __reduce__(self):
+        dtype = Reduce(np.dtype, ('O',))
+        return (np.ndarray, ((0,), 'b'), (1, (2,), dtype, False,
+                                          [collections.Counter, 'text']))
+
+
+def test_an_object_array_is_refused(tmp_path):
+    path = str(tmp_path / 'objects.pth')
+    torch.save({'state_dict': {'w': torch.zeros(1)}, 'meta': {'counts': ObjectArray()}}, path)
+    with pytest.raises(UnsafeCheckpointError) as info:
+        safe_load_checkpoint(path)
+    message = str(info.value)
+    assert '\n' not in message and 'objects.pth refused' in message
+    assert 'numpy value of dtype object' in message
+
+
+def test_a_history_buffer_with_its_own_statistics_is_refused(tmp_path):
+    """An instance's own ``_statistics_methods`` would shadow the class-wide
+    registry: ``statistics('mean')`` would call what the file put there."""
+    buffer = HistoryBuffer([1.0, 3.0], [1, 1])
+    buffer._statistics_methods = {'mean': collections.Counter}
+    path = str(tmp_path / 'own.pth')
+    torch.save({'message_hub': {'log_scalars': {'loss': buffer}}}, path)
+    with pytest.raises(UnsafeCheckpointError) as info:
+        safe_load_checkpoint(path)
+    message = str(info.value)
+    assert '\n' not in message and 'own.pth refused' in message
+    assert "a HistoryBuffer state must hold ['_count_history', '_log_history', 'max_length'], " \
+        "this one holds ['_count_history', '_log_history', '_statistics_methods', " \
+        "'max_length']" in message
+
+
 def test_train_resumes_and_loads_from_a_stock_checkpoint(tmp_path, cifar10_root, train_tool,
                                                          capsys, served):  # noqa: F811
     # One epoch saved the way stock mmengine saves (our plain-data hook off)...
