@@ -29,9 +29,7 @@ default_hooks = dict(
     knn=dict(type='KNNEvalHook'),
 )
 
-# Several processes: mmengine's DDP, running the model's own train_step (NonFiniteLossHook's
-# check sits there), named by module path (mmengine's Runner looks the type up in its root
-# registry only); buffers are not broadcast (SyncBNStatisticsHook averages BN statistics).
+# Several processes: mmengine's DDP running the model's own train_step (NonFiniteLossHook's check).
 model_wrapper_cfg = dict(type='clae_mm.models.wrappers.TrainStepDistributedDataParallel',
                          broadcast_buffers=False, find_unused_parameters=False)
 
