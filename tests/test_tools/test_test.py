@@ -5,7 +5,7 @@ import os
 import os.path as osp
 import subprocess
 
-from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
+from tests.conftest import REPO, TINY_ENCODER
 from tests.test_tools.test_knn_eval import training_history
 from tests.test_tools.test_scores_match_previous_tools import load_tool
 
@@ -80,19 +80,6 @@ def test_an_earlier_result_is_never_overwritten(simclr_run, tmp_path, capsys):
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and 'exists (an earlier result)' in error[0] and '--overwrite' in error[0]
     assert read(out) == {'earlier': True} and not osp.exists(tmp_path / 'work')
-
-
-def test_dist_test_sh_scores_with_two_processes_as_with_one(simclr_run, tmp_path):
-    env = tool_env(PYTHON=tool_python(), PORT='29617')  # torchrun and its ranks: tool server
-    proc = subprocess.run(
-        ['bash', osp.join(REPO, 'tools/dist_test.sh'), simclr_run['config'],
-         simclr_run['checkpoint'], '2', '--work-dir', str(tmp_path / 'work'), '--data-root',
-         simclr_run['data_root'], '--out', str(tmp_path / 'two.json'), '--cfg-options',
-         *TINY_ENCODER, *FAST],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    validated = training_history(simclr_run['work_dir'])[2]
-    assert read(tmp_path / 'two.json')['metrics']['knn/top1'] == validated['knn/top1']
 
 
 def test_slurm_test_sh_passes_config_and_checkpoint_as_given(tmp_path):
