@@ -8,7 +8,6 @@ interpreter per run would spend most of the time importing the stack.
 """
 import gc
 import glob
-import importlib.util
 import json
 import math
 import os.path as osp
@@ -16,7 +15,7 @@ import os.path as osp
 import pytest
 import torch
 
-from tests.conftest import TINY_ENCODER
+from tests.conftest import TINY_ENCODER, load_tool
 from tests.data_utils import make_cifar
 from tests.test_datasets.fake_layouts import make_tiny_imagenet
 
@@ -25,13 +24,6 @@ TABLE1 = [f'configs/clae/{method}_r18_{dataset}{suffix}.py'
           for method in ('plain', 'uel', 'simclr')
           for dataset in ('cifar10', 'cifar100', 'tinyimagenet')
           for suffix in ('', '_eps0')]
-
-
-def _load_train_tool():
-    spec = importlib.util.spec_from_file_location('clae_train_tool', osp.join(REPO, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -43,7 +35,7 @@ def train_tool():
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     gc.freeze()
-    yield _load_train_tool()
+    yield load_tool('train.py')
     gc.unfreeze()
     torch.set_num_threads(threads)
 

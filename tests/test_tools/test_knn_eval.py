@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -7,21 +6,13 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER, tool_env
+from tests.conftest import REPO, TINY_ENCODER, load_tool, tool_env
 from tests.data_utils import make_cifar
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        f'{name}_tool', osp.join(REPO, 'tools', 'benchmarks', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
 def knn_tool():
-    return load_tool('knn_eval')
+    return load_tool('benchmarks/knn_eval.py')
 
 
 def knn_eval(tool, run, out, *extra, checkpoint=None, config=None, options=()):
