@@ -31,12 +31,12 @@ def train_tool():
     """The tool's module, run with one torch thread (batch-4 steps of a tiny
     encoder only lose to thread hand-offs on a shared 2-core machine) and with
     the heap frozen, so that the datasets' gc.collect() does not rescan what
-    earlier runs of this process left behind."""
+    earlier runs of this process left behind. Never unfrozen: that would undo
+    the freeze of tests/conftest.py for every later module of this process."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     gc.freeze()
     yield load_tool('train.py')
-    gc.unfreeze()
     torch.set_num_threads(threads)
 
 
