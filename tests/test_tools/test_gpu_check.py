@@ -1,13 +1,12 @@
-"""tools/benchmarks/gpu_check.sh end to end on the CPU, in the tiny setting
+"""tools/benchmarks/gpu_check.py end to end on the CPU, in the tiny setting
 docs/benchmarks.md names at half its batch, so that it works the first time a GPU runs it."""
 import json
 import os.path as osp
-import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER, tool_env
+from tests.conftest import REPO, TINY_ENCODER
 
 sys.path.insert(0, osp.join(REPO, 'tools', 'benchmarks'))
 import gpu_check  # noqa: E402
@@ -19,13 +18,10 @@ TINY_RUN = ['--device', 'cpu', '--threads', '1', '--batch-size', '4', '--iters',
 
 @pytest.fixture(scope='module')
 def check(tmp_path_factory):
+    """The tool's main(argv) in this process; its training part is a process of its own
+    (tools/train.py, killed at its time limit), as on a GPU."""
     out = tmp_path_factory.mktemp('gpu_check')
-    # the shell script as a user runs it: its interpreter (PYTHON) runs the tool, which runs
-    # the training part as a process of its own, killed at its time limit
-    proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.sh'), str(out),
-                           *TINY_RUN, '--cfg-options', *TINY_ENCODER],
-                          capture_output=True, text=True, timeout=300, env=tool_env(), cwd=str(out))
-    assert proc.returncode == 0, proc.stderr[-6000:]
+    assert gpu_check.main([str(out), *TINY_RUN, '--cfg-options', *TINY_ENCODER]) == 0
     return json.loads((out / 'gpu_check.json').read_text()), (out / 'gpu_check.md').read_text()
 
 
