@@ -2,11 +2,12 @@
 docs/benchmarks.md names at half its batch, so that it works the first time a GPU runs it."""
 import json
 import os.path as osp
+import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, tool_env
 
 sys.path.insert(0, osp.join(REPO, 'tools', 'benchmarks'))
 import gpu_check  # noqa: E402
@@ -23,6 +24,21 @@ def check(tmp_path_factory):
     out = tmp_path_factory.mktemp('gpu_check')
     assert gpu_check.main([str(out), *TINY_RUN, '--cfg-options', *TINY_ENCODER]) == 0
     return json.loads((out / 'gpu_check.json').read_text()), (out / 'gpu_check.md').read_text()
+
+
+def test_the_shell_script_passes_its_arguments_and_stops_the_run_at_its_limit(tmp_path):
+    """gpu_check.sh: PYTHON (a stand-in that records its arguments and hangs) runs the tool
+    with the out dir and the options; at GPU_CHECK_TIMEOUT_S the run is stopped and says so."""
+    python = tmp_path / 'python'
+    python.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\nexec sleep 60\n')
+    python.chmod(0o755)
+    proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.sh'),
+                           str(tmp_path / 'out'), '--iters', '3'], capture_output=True, text=True,
+                          timeout=60, env=tool_env(PYTHON=str(python), GPU_CHECK_TIMEOUT_S='1'))
+    assert proc.returncode == 124
+    assert 'stopped at its 1 s limit' in proc.stderr
+    assert (tmp_path / 'args').read_text().split() == [
+        osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.py'), str(tmp_path / 'out'), '--iters', '3']
 
 
 def test_times_every_method_interleaved_with_its_flops(check):
