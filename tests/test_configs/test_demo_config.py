@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 
-from tests.conftest import REPO, run_tool
+from tests.conftest import REPO, experiment_name, run_tool
 from tests.data_utils import make_fashion_mnist
 
 
@@ -13,9 +13,10 @@ from tests.data_utils import make_fashion_mnist
 def test_demo_configs_train_a_few_iterations_with_online_knn(config, tmp_path):
     data_root = make_fashion_mnist(str(tmp_path / 'fmnist'), num_train=32, num_test=16)
     work_dir = str(tmp_path / 'work')
-    run_tool('train.py', osp.join(REPO, 'configs/demo', config), '--work-dir', work_dir,
-             '--data-root', data_root, '--cfg-options', 'train_dataloader.batch_size=8',
-             'train_cfg.max_epochs=1', 'default_hooks.logger.interval=1')
+    assert run_tool('train.py', osp.join(REPO, 'configs/demo', config), '--work-dir', work_dir,
+                    '--data-root', data_root, '--cfg-options', 'train_dataloader.batch_size=8',
+                    'train_cfg.max_epochs=1', 'default_hooks.logger.interval=1',
+                    experiment_name()) == 0
     (path,) = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
     with open(path) as f:
         records = [json.loads(line) for line in f]

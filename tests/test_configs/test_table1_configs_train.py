@@ -8,7 +8,6 @@ interpreter per run would spend most of the time importing the stack.
 """
 import gc
 import glob
-import importlib.util
 import json
 import math
 import os.path as osp
@@ -16,7 +15,7 @@ import os.path as osp
 import pytest
 import torch
 
-from tests.conftest import TINY_ENCODER
+from tests.conftest import TINY_ENCODER, load_tool
 from tests.data_utils import make_cifar
 from tests.test_datasets.fake_layouts import make_tiny_imagenet
 
@@ -27,24 +26,17 @@ TABLE1 = [f'configs/clae/{method}_r18_{dataset}{suffix}.py'
           for suffix in ('', '_eps0')]
 
 
-def _load_train_tool():
-    spec = importlib.util.spec_from_file_location('clae_train_tool', osp.join(REPO, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
 def train_tool():
     """The tool's module, run with one torch thread (batch-4 steps of a tiny
     encoder only lose to thread hand-offs on a shared 2-core machine) and with
     the heap frozen, so that the datasets' gc.collect() does not rescan what
-    earlier runs of this process left behind."""
+    earlier runs of this process left behind. Never unfrozen: that would undo
+    the freeze of tests/conftest.py for every later module of this process."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     gc.freeze()
-    yield _load_train_tool()
-    gc.unfreeze()
+    yield load_tool('train.py')
     torch.set_num_threads(threads)
 
 

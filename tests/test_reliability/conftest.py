@@ -1,6 +1,5 @@
 """Helpers for the reliability tests: tools/train.py's ``main`` called in this
 process (no interpreter start-up per run), single-threaded torch."""
-import importlib.util
 import itertools
 import os
 import os.path as osp
@@ -8,7 +7,7 @@ import os.path as osp
 import pytest
 import torch
 
-from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, load_tool
 
 CONFIG = osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py')
 _run_ids = itertools.count()
@@ -23,11 +22,7 @@ def single_thread():
 
 
 def load_train_tool():
-    spec = importlib.util.spec_from_file_location('clae_train_tool',
-                                                  osp.join(REPO, 'tools/train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('train.py')
 
 
 @pytest.fixture(scope='session')

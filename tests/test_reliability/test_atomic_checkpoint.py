@@ -4,10 +4,12 @@ import glob
 import os
 import os.path as osp
 import signal
+import subprocess
+import sys
 
 import torch
 
-from tests.conftest import run_tool
+from tests.conftest import REPO, tool_env
 from .conftest import CONFIG, train_args
 
 KILLING_CONFIG = f'''_base_ = [{CONFIG!r}]
@@ -21,8 +23,10 @@ def test_kill_during_checkpoint_write_then_resume(tmp_path, cifar10_root, train_
     work_dir = str(tmp_path / 'work')
     config = tmp_path / 'killed_at_second_checkpoint.py'
     config.write_text(KILLING_CONFIG)
-    proc = run_tool('train.py', *train_args(work_dir, cifar10_root, *OPTIONS, config=str(config)),
-                    check=False)
+    # a process of its own: the kill is the subject
+    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools/train.py'),
+                           *train_args(work_dir, cifar10_root, *OPTIONS, config=str(config))],
+                          cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == -signal.SIGKILL, proc.stderr[-3000:]
 
     # Killed half-way through epoch 2's checkpoint: the half-written bytes are

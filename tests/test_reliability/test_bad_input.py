@@ -16,7 +16,7 @@ from clae_mm.utils.checkpoint import state_dict_mismatch
 from clae_mm.registry import MODELS
 from clae_mm.utils import DatasetNotFoundError, register_all_modules
 from clae_mm.utils.config_check import check_config_keys
-from tests.conftest import REPO
+from tests.conftest import REPO, load_tool
 from tests.data_utils import _write_idx, make_fashion_mnist
 from .conftest import CONFIG, train_args
 
@@ -117,10 +117,9 @@ def test_missing_checkpoint(train_tool, capsys, tmp_path, cifar10_root, how):
 
 
 def test_missing_checkpoint_in_test_py(capsys, tmp_path, cifar10_root):
-    from tests.test_tools.test_scores_match_previous_tools import load_tool
     missing = str(tmp_path / 'nowhere.pth')
     work_dir = tmp_path / 'work'
-    assert load_tool('test.py', 'test_tool').main(
+    assert load_tool('test.py').main(
         [CONFIG, missing, '--work-dir', str(work_dir), '--data-root', cifar10_root]) == 2
     captured = capsys.readouterr()
     assert captured.err == f'error: checkpoint {missing} not found; pass a .pth file or a work dir\n'
@@ -333,11 +332,10 @@ def test_not_a_checkpoint(train_tool, capsys, tmp_path, cifar10_root, write, how
 def test_knn_eval_arguments_that_cannot_work(capsys, tmp_path, arguments, expected):
     """A NaN sigma voted with NaN weights (chance-level top-1, exit 0); k=0 failed after the
     runner was built. One line now, before the checkpoint is read."""
-    from tests.test_tools.test_knn_eval import load_tool
     checkpoint = tmp_path / 'epoch_1.pth'
     torch.save({'state_dict': {}}, checkpoint)
     work_dir = tmp_path / 'work'
-    assert load_tool('knn_eval').main([CONFIG, str(checkpoint), '--work-dir', str(work_dir),
+    assert load_tool('benchmarks/knn_eval.py').main([CONFIG, str(checkpoint), '--work-dir', str(work_dir),
                                        *arguments]) == 2
     captured = capsys.readouterr()
     assert captured.err == (f"error: {expected}; pass another value (the tool's argument, or "

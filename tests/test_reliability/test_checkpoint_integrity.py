@@ -12,9 +12,7 @@ from mmengine.fileio import get_file_backend
 
 from clae_mm.utils.checksum import ChecksumMismatchError
 from clae_mm.utils.safe_load import safe_load_checkpoint
-from tests.conftest import TINY_ENCODER
-from tests.test_tools.test_knn_eval import load_tool as load_benchmark
-from tests.test_tools.test_scores_match_previous_tools import load_tool
+from tests.conftest import TINY_ENCODER, load_tool
 
 EVAL_FAST = ['test_dataloader.num_workers=0', 'test_cfg.bank.num_workers=0']
 
@@ -61,7 +59,7 @@ def test_trained_checkpoints_record_their_sha256(simclr_run):
 
 def test_all_nan_checkpoint_is_refused_by_knn_eval(simclr_run, tmp_path, capsys):
     path = with_state(simclr_run, tmp_path / 'nan.pth', all_nan)
-    tool = load_benchmark('knn_eval')
+    tool = load_tool('benchmarks/knn_eval.py')
     out = tmp_path / 'knn.json'
     assert tool.main([simclr_run['config'], path, '--data-root', simclr_run['data_root'],
                       '--work-dir', str(tmp_path / 'eval'), '--out', str(out), '--num-workers',
@@ -74,7 +72,7 @@ def test_all_nan_checkpoint_is_refused_by_knn_eval(simclr_run, tmp_path, capsys)
 
 def test_inf_bn_running_var_is_refused_by_test_py(simclr_run, tmp_path, capsys):
     path = with_state(simclr_run, tmp_path / 'inf_var.pth', inf_running_var)
-    tool = load_tool('test.py', 'test_tool')
+    tool = load_tool('test.py')
     out = tmp_path / 'metrics.json'
     assert tool.main([simclr_run['config'], path, '--work-dir', str(tmp_path / 'work'),
                       '--data-root', simclr_run['data_root'], '--out', str(out),
@@ -108,7 +106,7 @@ def test_flipped_bytes_are_caught_by_the_sha256_recorded_at_save(simclr_run, tmp
     with pytest.raises(ChecksumMismatchError) as error:
         safe_load_checkpoint(path)
     assert str(error.value) == expected
-    tool = load_tool('test.py', 'test_tool')
+    tool = load_tool('test.py')
     assert tool.main([simclr_run['config'], path, '--work-dir', str(tmp_path / 'work'),
                       '--data-root', simclr_run['data_root'], '--cfg-options',
                       *eval_options(tmp_path)]) == 2

@@ -1,23 +1,18 @@
 """Malformed inputs of the analysis tools (a string step, a NaN score, nesting
 deep enough to exhaust the JSON parser) are one line, exit 2: not a
 traceback, and not a `nan` in a table or a plot."""
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import load_tool
 
 DEEP = '[' * 100000 + ']' * 100000  # RecursionError inside json.loads
 
 
 def tool(path: str):
-    spec = importlib.util.spec_from_file_location(f'malformed_{osp.basename(path)[:-3]}',
-                                                  osp.join(REPO, path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(osp.relpath(path, 'tools'))
 
 
 def one_line(capsys, code: int) -> str:

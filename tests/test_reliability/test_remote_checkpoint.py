@@ -215,18 +215,17 @@ def test_train_load_from_url_refuses_the_payload(served, tmp_path, cifar10_root,
     assert not osp.exists(tmp_path / 'work' / 'epoch_1.pth')
 
 
-def test_train_resume_url_refuses_the_payload(served, tmp_path, cifar10_root):
-    # A separate process, as a user would run it, exits non-zero.
+def test_train_resume_url_refuses_the_payload(served, tmp_path, cifar10_root, capfd,
+                                             monkeypatch):
+    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
     folder, url = served
     marker = evil(folder, tmp_path)
-    proc = run_tool('train.py', *train_args(str(tmp_path / 'work'), cifar10_root,
-                                            flags=['--resume', f'{url}/evil.pth']),
-                    check=False, env=dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1',
-                                          TORCH_HOME=str(tmp_path / 'torch_home')))
-    assert proc.returncode == 2, proc.stderr[-3000:]
-    error_lines = [line for line in proc.stderr.splitlines() if line.startswith('error:')]
+    assert run_tool('train.py', *train_args(str(tmp_path / 'work'), cifar10_root,
+                                            flags=['--resume', f'{url}/evil.pth'])) == 2
+    captured = capfd.readouterr()
+    error_lines = [line for line in captured.err.splitlines() if line.startswith('error:')]
     assert len(error_lines) == 1
     assert 'refused' in error_lines[0] and 'posix.system' in error_lines[0]
-    assert 'Traceback' not in proc.stderr
-    assert 'Epoch(train)' not in proc.stdout
+    assert 'Traceback' not in captured.err
+    assert 'Epoch(train)' not in captured.out
     assert not marker.exists()

@@ -55,18 +55,18 @@ def test_safe_load_refuses_the_payload(tmp_path, monkeypatch):
     assert not marker.exists()
 
 
-def test_resume_refuses_the_payload(tmp_path, cifar10_root):
+def test_resume_refuses_the_payload(tmp_path, cifar10_root, capfd, monkeypatch):
+    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
     marker = tmp_path / 'ran'
     path = crafted_checkpoint(str(tmp_path / 'evil.pth'), str(marker))
-    proc = run_tool('train.py', *train_args(str(tmp_path / 'work'), cifar10_root,
-                                            flags=['--resume', path]),
-                    check=False, env=dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1'))
-    assert proc.returncode == 2, proc.stderr[-3000:]
-    error_lines = [line for line in proc.stderr.splitlines() if line.startswith('error:')]
+    assert run_tool('train.py', *train_args(str(tmp_path / 'work'), cifar10_root,
+                                            flags=['--resume', path])) == 2
+    captured = capfd.readouterr()
+    error_lines = [line for line in captured.err.splitlines() if line.startswith('error:')]
     assert len(error_lines) == 1
     assert 'refused' in error_lines[0] and 'posix.system' in error_lines[0]
-    assert 'Traceback' not in proc.stderr
-    assert 'Epoch(train)' not in proc.stdout  # refused before the first iteration
+    assert 'Traceback' not in captured.err
+    assert 'Epoch(train)' not in captured.out  # refused before the first iteration
     assert not marker.exists()
 
 

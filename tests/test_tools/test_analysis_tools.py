@@ -1,21 +1,12 @@
 """tools/analysis_tools/{analyze_logs,get_flops}.py and tools/misc/print_config.py,
 the tools an mmpretrain user reaches for."""
 import csv
-import importlib.util
 import os.path as osp
 
 import pytest
 from mmengine.visualization import LocalVisBackend
 
-from tests.conftest import REPO
-
-
-def load_tool(path: str):
-    spec = importlib.util.spec_from_file_location(f'tool_{osp.basename(path)[:-3]}',
-                                                  osp.join(REPO, 'tools', path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import REPO, load_tool
 
 
 analyze_logs = load_tool('analysis_tools/analyze_logs.py')

@@ -1,18 +1,14 @@
 """tools/benchmarks/best_knn_checkpoint.py and the selection it shares with
 linear_eval.py --best-knn: the authors' _best checkpoint."""
-import importlib.util
 import json
 import os
 import os.path as osp
 
 import torch
 
-from tests.conftest import REPO
+from tests.conftest import REPO, load_tool
 
-_spec = importlib.util.spec_from_file_location(
-    'best_knn_checkpoint_tool', osp.join(REPO, 'tools', 'benchmarks', 'best_knn_checkpoint.py'))
-tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tool)
+tool = load_tool('benchmarks/best_knn_checkpoint.py')
 
 
 def knn_entry(step, top1):

@@ -1,4 +1,4 @@
-"""tools/benchmarks/gpu_check.sh end to end on the CPU, in the tiny setting
+"""tools/benchmarks/gpu_check.py end to end on the CPU, in the tiny setting
 docs/benchmarks.md names at half its batch, so that it works the first time a GPU runs it."""
 import json
 import os.path as osp
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
+from tests.conftest import REPO, TINY_ENCODER, tool_env
 
 sys.path.insert(0, osp.join(REPO, 'tools', 'benchmarks'))
 import gpu_check  # noqa: E402
@@ -19,14 +19,26 @@ TINY_RUN = ['--device', 'cpu', '--threads', '1', '--batch-size', '4', '--iters',
 
 @pytest.fixture(scope='module')
 def check(tmp_path_factory):
+    """The tool's main(argv) in this process; its training part is a process of its own
+    (tools/train.py, killed at its time limit), as on a GPU."""
     out = tmp_path_factory.mktemp('gpu_check')
-    # the tool and its train.py run through the tool server (PYTHON: the .venv by default)
-    env = tool_env(PYTHON=tool_python())
-    proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.sh'), str(out),
-                           *TINY_RUN, '--cfg-options', *TINY_ENCODER],
-                          capture_output=True, text=True, timeout=300, env=env, cwd=str(out))
-    assert proc.returncode == 0, proc.stderr[-6000:]
+    assert gpu_check.main([str(out), *TINY_RUN, '--cfg-options', *TINY_ENCODER]) == 0
     return json.loads((out / 'gpu_check.json').read_text()), (out / 'gpu_check.md').read_text()
+
+
+def test_the_shell_script_passes_its_arguments_and_stops_the_run_at_its_limit(tmp_path):
+    """gpu_check.sh: PYTHON (a stand-in that records its arguments and hangs) runs the tool
+    with the out dir and the options; at GPU_CHECK_TIMEOUT_S the run is stopped and says so."""
+    python = tmp_path / 'python'
+    python.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\nexec sleep 60\n')
+    python.chmod(0o755)
+    proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.sh'),
+                           str(tmp_path / 'out'), '--iters', '3'], capture_output=True, text=True,
+                          timeout=60, env=tool_env(PYTHON=str(python), GPU_CHECK_TIMEOUT_S='1'))
+    assert proc.returncode == 124
+    assert 'stopped at its 1 s limit' in proc.stderr
+    assert (tmp_path / 'args').read_text().split() == [
+        osp.join(REPO, 'tools', 'benchmarks', 'gpu_check.py'), str(tmp_path / 'out'), '--iters', '3']
 
 
 def test_times_every_method_interleaved_with_its_flops(check):

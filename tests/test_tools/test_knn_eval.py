@@ -1,26 +1,18 @@
-import importlib.util
 import json
 import os
 import os.path as osp
 import subprocess
+import sys
 
 import pytest
 
-from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
+from tests.conftest import REPO, TINY_ENCODER, load_tool, tool_env
 from tests.data_utils import make_cifar
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        f'{name}_tool', osp.join(REPO, 'tools', 'benchmarks', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
 def knn_tool():
-    return load_tool('knn_eval')
+    return load_tool('benchmarks/knn_eval.py')
 
 
 def knn_eval(tool, run, out, *extra, checkpoint=None, config=None, options=()):
@@ -114,8 +106,8 @@ def test_two_processes_score_exactly_as_one(knn_tool, simclr_run, tmp_path):
     indexes the gathered bank, must match too."""
     run = dict(simclr_run, data_root=make_cifar(str(tmp_path / 'odd'), num_per_file=9))
     assert knn_eval(knn_tool, run, tmp_path / 'one.json', '--val-fraction', '0.2') == 0
-    proc = subprocess.run(  # torchrun and its ranks through the tool server
-        [tool_python(), '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
+    proc = subprocess.run(  # torchrun and its two ranks
+        [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
          osp.join(REPO, 'tools/benchmarks/knn_eval.py'), run['config'], run['checkpoint'],
          '--data-root', run['data_root'], '--cfg-options', *TINY_ENCODER,
          '--work-dir', str(tmp_path / 'eval'),

@@ -3,13 +3,13 @@ import os.path as osp
 
 import pytest
 
-from tests.conftest import TINY_ENCODER
-from tests.test_tools.test_knn_eval import load_tool, training_history
+from tests.conftest import TINY_ENCODER, load_tool
+from tests.test_tools.test_knn_eval import training_history
 
 
 @pytest.fixture(scope='module')
 def linear_tool():
-    return load_tool('linear_eval')
+    return load_tool('benchmarks/linear_eval.py')
 
 
 def linear_eval(tool, run, out, *extra):

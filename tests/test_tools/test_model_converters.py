@@ -2,7 +2,6 @@
 strictly into mmpretrain's stock backbone and torchvision's ResNet and computes clae_mm's clean
 features; mmpretrain's own CIFAR-10 classification config trains on it; what cannot be
 converted is refused in one line."""
-import importlib.util
 import os
 import os.path as osp
 
@@ -16,7 +15,7 @@ from clae_mm.registry import MODELS
 from clae_mm.utils import register_all_modules
 from clae_mm.utils.safe_load import safe_load_checkpoint
 from clae_mm.utils.training_settings import training_settings
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, load_tool, run_tool
 
 register_all_modules()
 SIMCLR_CIFAR = osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py')
@@ -25,15 +24,7 @@ DOWNSTREAM = osp.join(REPO, 'configs/downstream/resnet18_linear_cifar10.py')
 TINY = {option.split('=')[0]: int(option.split('=')[1]) for option in TINY_ENCODER}
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'clae_to_mmpretrain_tool', osp.join(REPO, 'tools/model_converters/clae_to_mmpretrain.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-TOOL = load_tool()
+TOOL = load_tool('model_converters/clae_to_mmpretrain.py')
 
 
 def save_checkpoint(path, config, options=None):
@@ -148,19 +139,16 @@ def test_a_resnet18_loads_strictly_into_torchvision_and_mmpretrain(tmp_path):
 
 def test_mmpretrains_cifar10_config_trains_on_the_converted_backbone(checkpoints, cifar10_root,
                                                                        tmp_path):
-    spec = importlib.util.spec_from_file_location('clae_train_tool_downstream',
-                                                  osp.join(REPO, 'tools/train.py'))
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
     encoder = tmp_path / 'encoder.pth'
     weights = convert(checkpoints['dual_backbone']['path'], '--out', encoder)['state_dict']
     work_dir = tmp_path / 'linear'
-    assert train.main([
-        DOWNSTREAM, '--work-dir', str(work_dir), '--data-root', cifar10_root, '--cfg-options',
-        f'model.backbone.init_cfg.checkpoint={encoder}', 'model.backbone.base_channels=8',
-        'model.backbone.stem_channels=8', 'model.head.in_channels=64',
-        'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
-        'val_dataloader.num_workers=0', 'train_cfg.max_epochs=1']) == 0
+    assert run_tool(
+        'train.py', DOWNSTREAM, '--work-dir', str(work_dir), '--data-root', cifar10_root,
+        '--cfg-options', f'model.backbone.init_cfg.checkpoint={encoder}',
+        'model.backbone.base_channels=8', 'model.backbone.stem_channels=8',
+        'model.head.in_channels=64', 'train_dataloader.batch_size=8',
+        'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
+        'train_cfg.max_epochs=1') == 0
     trained = safe_load_checkpoint(str(work_dir / 'epoch_1.pth'))['state_dict']
     # frozen_stages=4: the backbone, BN statistics included, is the converted one.
     assert all(torch.equal(trained[key], value) for key, value in weights.items())

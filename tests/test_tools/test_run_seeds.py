@@ -6,7 +6,7 @@ import os
 import os.path as osp
 import subprocess
 
-from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, tool_env, tool_python
+from tests.conftest import REPO, TINY_ENCODER, TINY_LOADER, tool_env
 
 
 def test_best_knn_probe_checkpoint(tmp_path, cifar10_root):
@@ -16,10 +16,7 @@ def test_best_knn_probe_checkpoint(tmp_path, cifar10_root):
                    CFG_OPTIONS=' '.join(TINY_ENCODER + TINY_LOADER + [
                        'train_cfg.max_epochs=3', 'default_hooks.checkpoint.interval=2',
                        'default_hooks.checkpoint.max_keep_ckpts=1']),
-                   PROBE_ARGS='--epochs 2 --num-workers 0 --no-progress',
-                   # its interpreters through the tool server (the .venv default of PYTHON:
-                   # test_readme_commands)
-                   PYTHON=tool_python())
+                   PROBE_ARGS='--epochs 2 --num-workers 0 --no-progress')
     proc = subprocess.run(['bash', osp.join(REPO, 'tools/benchmarks/run_seeds.sh'),
                            osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'), '1'],
                           cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900)

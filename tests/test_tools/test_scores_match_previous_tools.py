@@ -5,7 +5,6 @@ tools/benchmarks/knn_eval.py and linear_eval.py of commit 770c975 (their own
 feature extraction and kNN / probe code) on the same deterministic checkpoint
 and data, with the same arguments (the bank subset was then
 ``--cfg-options eval_bank.indices=60``)."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -14,18 +13,11 @@ import torch
 from mmengine.config import Config
 
 from clae_mm.registry import MODELS
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, run_tool
 from tests.data_utils import make_cifar
 
 CONFIG = osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py')
 LOSS_TOLERANCE = 1e-5  # float noise; the accuracies must be equal
-
-
-def load_tool(path, name):
-    spec = importlib.util.spec_from_file_location(name, osp.join(REPO, 'tools', path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def deterministic_state(model, seed=0):
@@ -66,12 +58,11 @@ def fixed_run(tmp_path_factory):
                 work_dir=str(root / 'work'))
 
 
-def run_tool(path, run, out, *extra, cfg_options=()):
-    tool = load_tool(path, osp.basename(path)[:-3] + '_tool')
-    code = tool.main([CONFIG, run['checkpoint'], '--data-root', run['data_root'],
-                      '--work-dir', run['work_dir'], '--out', str(out),
-                      '--cfg-options', *TINY_ENCODER, *cfg_options, *extra])
-    assert code == 0
+def tool_result(path, run, out, *extra, cfg_options=()):
+    """The result file of ``tools/<path>`` on the fixed checkpoint."""
+    assert run_tool(path, CONFIG, run['checkpoint'], '--data-root', run['data_root'],
+                    '--work-dir', run['work_dir'], '--out', str(out),
+                    '--cfg-options', *TINY_ENCODER, *cfg_options, *extra) == 0
     with open(out) as f:
         return json.load(f)
 
@@ -90,7 +81,7 @@ KNN_CASES = {
 @pytest.mark.parametrize('case', sorted(KNN_CASES))
 def test_knn_tool_scores_as_before(case, fixed_run, tmp_path):
     arguments, options, scores, sizes, feature_dim = KNN_CASES[case]
-    result = run_tool('benchmarks/knn_eval.py', fixed_run, tmp_path / 'knn.json',
+    result = tool_result('benchmarks/knn_eval.py', fixed_run, tmp_path / 'knn.json',
                       '--num-workers', '0', '--no-progress', *arguments, cfg_options=options)
     last = result['last_epoch']
     assert (last['top1'], last['top5'], last['val_top1']) == scores
@@ -117,7 +108,7 @@ def assert_history(history, expected):
 
 
 def test_linear_tool_probes_as_before(fixed_run, tmp_path):
-    result = run_tool('benchmarks/linear_eval.py', fixed_run, tmp_path / 'a.json',
+    result = tool_result('benchmarks/linear_eval.py', fixed_run, tmp_path / 'a.json',
                       '--num-workers', '0', '--no-progress', '--epochs', '5',
                       '--val-fraction', '0.25', '--seed', '3')
     assert (result['feature'], result['num_train'], result['num_val'], result['num_test']) == \
@@ -125,7 +116,7 @@ def test_linear_tool_probes_as_before(fixed_run, tmp_path):
     assert_history(result['history'], BACKBONE_HISTORY)
     assert (result['best_over_epochs']['epoch'], result['val_selected']['epoch']) == (1, 1)
 
-    result = run_tool('benchmarks/linear_eval.py', fixed_run, tmp_path / 'b.json',
+    result = tool_result('benchmarks/linear_eval.py', fixed_run, tmp_path / 'b.json',
                       '--num-workers', '0', '--no-progress', '--epochs', '4', '--batch-size',
                       '16', '--lr', '0.01', '--feature', 'embedding', '--eval-interval', '2')
     assert (result['feature'], result['num_train'], result['val_selected']) == \
@@ -137,7 +128,7 @@ def test_tools_test_py_scores_as_the_tools_did(fixed_run, tmp_path):
     """runner.test() with the config's test_evaluator (kNN on the projection,
     sigma 0.5; the probe on the backbone), the probe shortened to 5 epochs
     with the validation split above."""
-    result = run_tool('test.py', fixed_run, tmp_path / 'metrics.json', cfg_options=[
+    result = tool_result('test.py', fixed_run, tmp_path / 'metrics.json', cfg_options=[
         'test_evaluator.1.epochs=5', 'test_evaluator.1.val_fraction=0.25',
         'test_evaluator.1.seed=3', 'test_dataloader.num_workers=0', 'test_cfg.bank.num_workers=0'])
     metrics = result['metrics']

@@ -1,18 +1,17 @@
-import importlib.util
 import json
 import os.path as osp
 
-from tests.conftest import REPO, TINY_ENCODER, run_tool
+from tests.conftest import REPO, TINY_ENCODER, load_tool, run_tool
 
 MODES = ('baseline', 'clae', 'reference')
 
 
-def test_speed_benchmark_writes_its_json(tmp_path):
+def test_speed_benchmark_writes_its_json(tmp_path, capsys):
     out = tmp_path / 'speed.json'
-    proc = run_tool('benchmarks/speed.py', osp.join(REPO, 'configs/clae/plain_r18_cifar10.py'),
+    assert run_tool('benchmarks/speed.py', osp.join(REPO, 'configs/clae/plain_r18_cifar10.py'),
                     '--iters', '2', '--warmup', '0', '--batch-size', '8', '--image-size', '16',
                     '--memory-iters', '1',
-                    '--device', 'cpu', '--out', str(out), '--cfg-options', *TINY_ENCODER)
+                    '--device', 'cpu', '--out', str(out), '--cfg-options', *TINY_ENCODER) == 0
     result = json.loads(out.read_text())
     for key in ('ratio_clae_vs_baseline', 'ratio_reference_vs_clae',
                 'ratio_peak_mem_clae_vs_baseline'):
@@ -32,23 +31,24 @@ def test_speed_benchmark_writes_its_json(tmp_path):
                      result['modes'][mode]['parameter_backwards_per_iter']) for mode in MODES}
     assert counts == {'baseline': (2, 2, 1), 'clae': (4, 4, 1), 'reference': (6, 6, 2)}
     assert 1.5 < result['flop_ratio_clae_vs_baseline'] < 2.2
-    assert 'time CLAE / baseline' in proc.stdout
+    assert 'time CLAE / baseline' in capsys.readouterr().out
 
 
-def test_speed_benchmark_refuses_a_baseline_config(tmp_path):
-    proc = run_tool('benchmarks/speed.py', osp.join(REPO, 'configs/clae/simclr_r18_cifar10_eps0.py'),
-                    '--iters', '1', '--memory-iters', '0', '--cfg-options', *TINY_ENCODER,
-                    check=False)
-    assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines()[-1].startswith('error: ')
-    assert 'eps=0' in proc.stderr
+def test_speed_benchmark_refuses_a_baseline_config(tmp_path, capsys):
+    config = osp.join(REPO, 'configs/clae/simclr_r18_cifar10_eps0.py')
+    assert run_tool('benchmarks/speed.py', config, '--iters', '1', '--memory-iters', '0',
+                    '--cfg-options', *TINY_ENCODER) == 2
+    error = capsys.readouterr().err
+    assert error.strip().splitlines()[-1].startswith('error: ')
+    assert 'eps=0' in error
 
 
 def test_evaluation_timing_reads_the_configs_protocol(tmp_path):
     out = tmp_path / 'evaluation.json'
-    run_tool('benchmarks/speed.py', osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
-             '--evaluation', '--bank-size', '300', '--query-size', '50', '--probe-epochs', '2',
-             '--device', 'cpu', '--out', str(out), '--cfg-options', *TINY_ENCODER)
+    assert run_tool('benchmarks/speed.py', osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
+                    '--evaluation', '--bank-size', '300', '--query-size', '50',
+                    '--probe-epochs', '2', '--device', 'cpu', '--out', str(out),
+                    '--cfg-options', *TINY_ENCODER) == 0
     result = json.loads(out.read_text())
     # SimCLR: kNN on the 64-d projection, the probe on the pooled backbone feature
     assert result['knn']['stage'] == 'embedding' and result['knn']['dim'] == 64
@@ -64,9 +64,10 @@ def test_speed_benchmark_feeds_single_images_to_the_on_device_augmentation(tmp_p
              '_base_/schedules/adam_100e.py', '_base_/default_runtime.py']
     leaf.write_text('_base_ = [%s]\n' % ', '.join(repr(osp.join(REPO, 'configs', b)) for b in bases))
     out = tmp_path / 'speed.json'
-    run_tool('benchmarks/speed.py', str(leaf), '--modes', 'baseline', 'clae', '--iters', '1',
-             '--warmup', '0', '--batch-size', '8', '--memory-iters', '0', '--device', 'cpu',
-             '--amp', '--out', str(out), '--cfg-options', *TINY_ENCODER)
+    assert run_tool('benchmarks/speed.py', str(leaf), '--modes', 'baseline', 'clae',
+                    '--iters', '1', '--warmup', '0', '--batch-size', '8', '--memory-iters', '0',
+                    '--device', 'cpu', '--amp', '--out', str(out),
+                    '--cfg-options', *TINY_ENCODER) == 0
     result = json.loads(out.read_text())
     assert set(result['modes']) == {'baseline', 'clae'} and result['image_size'] == 32
     # --amp as tools/train.py --amp on the CPU
@@ -78,10 +79,7 @@ def test_speed_benchmark_feeds_single_images_to_the_on_device_augmentation(tmp_p
 def test_warm_up_and_timed_rounds_are_numbered_separately(capsys):
     """--iters 2 --warmup 1: one warm-up round, then timed rounds 1/2 and 2/2,
     and only the timed ones are recorded."""
-    spec = importlib.util.spec_from_file_location(
-        'speed_tool', osp.join(REPO, 'tools', 'benchmarks', 'speed.py'))
-    speed = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(speed)
+    speed = load_tool('benchmarks/speed.py')
 
     class Runner:
         def __init__(self):
@@ -103,10 +101,7 @@ def test_speed_benchmark_times_the_zoo_methods(tmp_path):
     the attack adds one online forward with an input-only backward and the
     L_adv forward to the method's own passes (MoCo's baseline runs the online
     encoder on the query view only; the others on both views)."""
-    spec = importlib.util.spec_from_file_location(
-        'speed_tool', osp.join(REPO, 'tools', 'benchmarks', 'speed.py'))
-    speed = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(speed)
+    speed = load_tool('benchmarks/speed.py')
     online_views = dict(mocov2=1, byol=2, simsiam=2, barlowtwins=2)
     for method, views in online_views.items():
         out = tmp_path / f'{method}.json'

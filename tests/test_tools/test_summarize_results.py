@@ -1,5 +1,4 @@
 import csv
-import importlib.util
 import io
 import json
 import os
@@ -8,12 +7,9 @@ import os.path as osp
 import pytest
 
 from clae_mm.evaluation.result_file import load_results
-from tests.conftest import REPO
+from tests.conftest import REPO, load_tool
 
-_spec = importlib.util.spec_from_file_location(
-    'summarize_results_tool', osp.join(REPO, 'tools', 'analysis', 'summarize_results.py'))
-summarize = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(summarize)
+summarize = load_tool('analysis/summarize_results.py')
 
 KNN = dict(k=200, sigma=0.5, num_bank=60000, num_query=10000)
 PROBE = dict(probe=dict(epochs=100, lr=3e-4, batch_size=256, weight_decay=0.0),

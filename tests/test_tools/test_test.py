@@ -5,9 +5,8 @@ import os
 import os.path as osp
 import subprocess
 
-from tests.conftest import REPO, TINY_ENCODER, tool_env, tool_python
+from tests.conftest import REPO, TINY_ENCODER, load_tool
 from tests.test_tools.test_knn_eval import training_history
-from tests.test_tools.test_scores_match_previous_tools import load_tool
 
 FAST = ['test_evaluator.1.epochs=2', 'test_dataloader.num_workers=0', 'test_cfg.bank.num_workers=0']
 
@@ -18,7 +17,7 @@ def read(path):
 
 
 def test_scores_the_checkpoint_as_the_validation_during_training(simclr_run, tmp_path):
-    tool = load_tool('test.py', 'test_tool')
+    tool = load_tool('test.py')
     out = tmp_path / 'metrics.json'
     assert tool.main([simclr_run['config'], simclr_run['checkpoint'], '--work-dir',
                       str(tmp_path / 'work'), '--data-root', simclr_run['data_root'],
@@ -36,7 +35,7 @@ def test_scores_the_checkpoint_as_the_validation_during_training(simclr_run, tmp
 
 
 def test_checkpoint_of_another_architecture_is_a_one_line_error(simclr_run, tmp_path, capsys):
-    tool = load_tool('test.py', 'test_tool')
+    tool = load_tool('test.py')
     assert tool.main([simclr_run['checkpoint'], '--work-dir', str(tmp_path), '--cfg-options',
                       'model.backbone.type=ResNet_CIFAR']) == 2  # plain BNs: keys missing
     error = capsys.readouterr().err.strip().splitlines()
@@ -49,7 +48,7 @@ def test_the_checkpoint_alone_rebuilds_its_run(simclr_run, tmp_path, monkeypatch
     are the ones the training recorded in the checkpoint; the score is the training's. The
     logs go to work_dirs/<config name>/test, and the training run's files stay as they were.
     A CONFIG of another run's evaluation still scores the checkpoint's own model."""
-    tool = load_tool('test.py', 'test_tool')
+    tool = load_tool('test.py')
     monkeypatch.chdir(tmp_path)
     before = {name: os.path.getmtime(osp.join(simclr_run['work_dir'], name))
               for name in os.listdir(simclr_run['work_dir'])}
@@ -72,7 +71,7 @@ def test_the_checkpoint_alone_rebuilds_its_run(simclr_run, tmp_path, monkeypatch
 
 
 def test_an_earlier_result_is_never_overwritten(simclr_run, tmp_path, capsys):
-    tool = load_tool('test.py', 'test_tool')
+    tool = load_tool('test.py')
     out = tmp_path / 'metrics.json'
     out.write_text('{"earlier": true}\n')
     assert tool.main([simclr_run['checkpoint'], '--work-dir', str(tmp_path / 'work'),
@@ -80,19 +79,6 @@ def test_an_earlier_result_is_never_overwritten(simclr_run, tmp_path, capsys):
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and 'exists (an earlier result)' in error[0] and '--overwrite' in error[0]
     assert read(out) == {'earlier': True} and not osp.exists(tmp_path / 'work')
-
-
-def test_dist_test_sh_scores_with_two_processes_as_with_one(simclr_run, tmp_path):
-    env = tool_env(PYTHON=tool_python(), PORT='29617')  # torchrun and its ranks: tool server
-    proc = subprocess.run(
-        ['bash', osp.join(REPO, 'tools/dist_test.sh'), simclr_run['config'],
-         simclr_run['checkpoint'], '2', '--work-dir', str(tmp_path / 'work'), '--data-root',
-         simclr_run['data_root'], '--out', str(tmp_path / 'two.json'), '--cfg-options',
-         *TINY_ENCODER, *FAST],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    validated = training_history(simclr_run['work_dir'])[2]
-    assert read(tmp_path / 'two.json')['metrics']['knn/top1'] == validated['knn/top1']
 
 
 def test_slurm_test_sh_passes_config_and_checkpoint_as_given(tmp_path):

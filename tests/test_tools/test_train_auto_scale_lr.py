@@ -1,19 +1,15 @@
 """tools/train.py --auto-scale-lr: the paper's batch per method is each
 schedule's auto_scale_lr.base_batch_size, and the runner scales from it."""
 import glob
-import importlib.util
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
 
 from clae_mm.utils.config_check import ConfigError
-from tests.conftest import REPO, TINY_ENCODER
+from tests.conftest import REPO, TINY_ENCODER, load_tool
 
-spec = importlib.util.spec_from_file_location('clae_train_tool_scale_lr',
-                                              osp.join(REPO, 'tools', 'train.py'))
-train = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(train)
+train = load_tool('train.py')
 
 PAPER_BATCH = {'plain': 128, 'uel': 128, 'simclr': 256}
 

@@ -2,7 +2,6 @@
 (TensorBoard in one switch), in both places the config holds them."""
 import argparse
 import glob
-import importlib.util
 import os.path as osp
 
 import pytest
@@ -10,7 +9,7 @@ from mmengine.config import Config, DictAction
 
 from clae_mm.utils.cfg_options import merge_cfg_options
 from clae_mm.utils.config_check import ConfigError
-from tests.conftest import REPO
+from tests.conftest import REPO, load_tool
 
 TENSORBOARD_SWITCH = 'vis_backends=[dict(type="LocalVisBackend"),dict(type="TensorboardVisBackend")]'
 
@@ -61,10 +60,7 @@ def test_an_unreadable_backend_is_a_one_line_error(item):
 
 
 def test_train_py_applies_the_switch_and_tensorboard_writes_events(tmp_path):
-    spec = importlib.util.spec_from_file_location('clae_train_tool_vis',
-                                                  osp.join(REPO, 'tools', 'train.py'))
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+    train = load_tool('train.py')
     config = osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py')
     cfg = train.merge_args(train.load_config(config),
                            train.parse_args([config, '--cfg-options', TENSORBOARD_SWITCH]))

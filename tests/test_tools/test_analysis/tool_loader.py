@@ -1,20 +1,15 @@
 """Run a tools/analysis (or tools/visualization) script in this process (no
 interpreter start-up per call, which costs more than the analysis itself on a
 tiny checkpoint)."""
-import importlib.util
 import os.path as osp
 
 import matplotlib.image
 
-from tests.conftest import REPO
+from tests import conftest
 
 
 def load_tool(name: str, folder: str = 'analysis'):
-    path = osp.join(REPO, 'tools', folder, f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'{folder}_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return conftest.load_tool(f'{folder}/{name}.py')
 
 
 def read_png(path: str):
