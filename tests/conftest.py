@@ -5,6 +5,7 @@ import importlib.util
 import itertools
 import os
 import os.path as osp
+import socket
 import sys
 
 import pytest
@@ -38,6 +39,14 @@ def tool_env(**extra: str) -> dict:
                **SINGLE_THREAD_ENV)
     env.update(extra)
     return env
+
+
+def free_port() -> int:
+    """A TCP port free now, for a launcher's rendezvous (a fixed one clashes with another run
+    of the suite on the machine)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,24 +4,17 @@ import glob
 import os
 import os.path as osp
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 from clae_mm.utils import safe_load_checkpoint
-from tests.conftest import REPO, SINGLE_THREAD_ENV, TINY_ENCODER
+from tests.conftest import REPO, SINGLE_THREAD_ENV, TINY_ENCODER, free_port
 from .conftest import CONFIG
 
 STARTUP_LIMIT_S = 240  # two interpreters importing torch on 2 shared cores
 EXIT_LIMIT_S = 60      # torchrun notices within a second; SIGKILL after its 30 s grace
 ORPHAN_LIMIT_S = 10    # workers poll their parent every second
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def children(pid: int) -> list:

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 import torch
 
-from tests.conftest import (REPO, TINY_ENCODER, TINY_LOADER, experiment_name, run_tool,
-                            tool_env)
+from tests.conftest import (REPO, TINY_ENCODER, TINY_LOADER, experiment_name, free_port,
+                            run_tool, tool_env)
 from tests.data_utils import make_cifar
 from tests.test_tools.test_knn_eval import training_history
 
@@ -96,7 +96,7 @@ def test_dist_train_validates_the_model_it_saves(tmp_path):
         ['bash', osp.join(REPO, 'tools/dist_train.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
          '2', '--work-dir', work_dir, '--data-root', cifar10_root, '--cfg-options', *options,
          'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0', 'train_cfg.max_epochs=1'],
-        cwd=REPO, env=tool_env(PORT='29613'), capture_output=True, text=True, timeout=300)
+        cwd=REPO, env=tool_env(PORT=str(free_port())), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     records = [r for r in scalars(work_dir) if 'loss' in r]
     assert records and all('loss_adv' in r for r in records)
@@ -112,7 +112,7 @@ def test_dist_train_validates_the_model_it_saves(tmp_path):
         ['bash', osp.join(REPO, 'tools/dist_test.sh'), osp.join(REPO, 'configs/clae/simclr_r18_cifar10.py'),
          checkpoint, '2', '--work-dir', str(tmp_path / 'dist_test'), '--data-root', cifar10_root,
          '--out', str(tmp_path / 'two.json'), '--cfg-options', *TINY_ENCODER, *knn_only],
-        cwd=REPO, env=tool_env(PORT='29615'), capture_output=True, text=True, timeout=300)
+        cwd=REPO, env=tool_env(PORT=str(free_port())), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     scores = {(validated['knn/top1'], validated['knn/top5'])}
     for path in (one, tmp_path / 'two.json'):
