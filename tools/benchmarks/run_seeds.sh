@@ -73,9 +73,11 @@ for seed in "${SEED_LIST[@]}"; do
     WORK_DIR="$WORK_ROOT/seed_$seed"
     echo "=== seed $seed: $WORK_DIR"
     started=$(date +%s.%N)
+    load_started=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo nan)
     launch "$TOOLS/train.py" "$CONFIG" --work-dir "$WORK_DIR" "${DATA_ARGS[@]}" \
         --cfg-options randomness.seed="$seed" "${EXTRA_OPTIONS[@]}" "${KEEP_OPTIONS[@]}"
     trained=$(date +%s.%N)
+    load_trained=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo nan)
     CHECKPOINT="$(cat "$WORK_DIR/last_checkpoint")"
     PROBED=("$CHECKPOINT")
     if [ "$PROBE_CHECKPOINT" = best-knn ]; then PROBED=("$WORK_DIR" --best-knn); fi
@@ -89,14 +91,16 @@ for seed in "${SEED_LIST[@]}"; do
     # Wall time of the run (training, then both scores), for the result tables.
     "$PYTHON" -c 'import json, shlex, sys; t0, t1, t2 = map(float, sys.argv[2:5])
 from clae_mm.evaluation.provenance import provenance
-made = dict(provenance(config=sys.argv[9]), command=shlex.join(sys.argv[10:]))
+made = dict(provenance(config=sys.argv[9]), command=shlex.join(sys.argv[12:]))
 json.dump(dict(
         result_type="run_time", config=sys.argv[5], seed=int(sys.argv[6]), host_cpus=int(sys.argv[7]),
         threads=int(sys.argv[8] or sys.argv[7]),  # OMP_NUM_THREADS, else one per CPU (torch)
         train_s=round(t1 - t0, 1), score_s=round(t2 - t1, 1), total_s=round(t2 - t0, 1),
+        # 1-minute load average when training started and ended: was the run alone?
+        load_average=dict(train_start=float(sys.argv[10]), train_end=float(sys.argv[11])),
         provenance=made),
         open(sys.argv[1], "w"), indent=2)' "$WORK_DIR/run_time.json" "$started" "$trained" \
         "$(date +%s.%N)" "$NAME" "$seed" "$(nproc --all)" \
-        "${OMP_NUM_THREADS:-}" "$CONFIG" "$0" "${ORIGINAL_ARGS[@]}"
+        "${OMP_NUM_THREADS:-}" "$CONFIG" "$load_started" "$load_trained" "$0" "${ORIGINAL_ARGS[@]}"
 done
 "$PYTHON" "$TOOLS/analysis/summarize_results.py" "$WORK_ROOT"
